@@ -1,0 +1,45 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-postgres install assets messages migrate serve bench clean
+
+$(BIN)/ventanilla: requirements.txt requirements-dev.txt pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt -e .
+	touch $@
+
+install: $(BIN)/ventanilla
+
+# Front-end assets (design system CSS, map library, axe-core for the accessibility tests) from npm.
+assets: assets/build/.built
+assets/build/.built: assets/package.json assets/package-lock.json assets/build.sh
+	cd assets && npm ci --no-audit --no-fund --loglevel=error && ./build.sh
+	touch $@
+
+messages: install
+	$(BIN)/ventanilla compilemessages --ignore=.venv --ignore=node_modules -v0
+
+migrate: install
+	DEBUG=1 $(BIN)/ventanilla migrate --noinput -v0
+
+demo: install assets messages migrate
+	DEBUG=1 $(BIN)/ventanilla load_demo
+	DEBUG=1 $(BIN)/ventanilla runserver 127.0.0.1:$(PORT)
+
+test: install assets messages
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: install assets messages
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var assets/node_modules assets/build staticfiles

@@ -1,0 +1,238 @@
+"""Checking a new case before anything is stored. Every entry point (portal form, Open311, REST API,
+agent console) sends its input through `validate_new_case`, so they all reject the same things with the
+same specific messages; each caller renders the errors in its own format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from entities import geo
+from entities.models import District
+
+from .models import Category, CategoryAttribute, Channel
+
+# Tab, line feed and carriage return are ordinary in a description; other control characters are not.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+_STRING_MAX = 300
+
+
+@dataclass
+class NewCase:
+    """Raw input for a new case, as any channel receives it."""
+
+    category_code: str
+    description: str
+    channel: str = Channel.WEB
+    lat: float | str | None = None
+    lon: float | str | None = None
+    address: str = ""
+    district_code: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    is_anonymous: bool = False
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    contact_national_id: str = ""
+    language: str = "es"
+
+
+@dataclass
+class CleanCase:
+    category: Category
+    description: str
+    channel: str
+    lat: float | None
+    lon: float | None
+    address: str
+    district: District | None
+    attributes: dict[str, Any]
+    is_anonymous: bool
+    contact: dict[str, str]
+
+
+class CaseErrors:
+    """Collects field errors so the caller gets all of them at once, then raises one ValidationError."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[ValidationError]] = {}
+
+    def add(self, field_name: str, message: str, code: str) -> None:
+        self.errors.setdefault(field_name, []).append(ValidationError(message, code=code))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def clean_text(value: str | None, field_name: str, errors: CaseErrors, *, max_length: int, required: bool) -> str:
+    text = unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n")).strip()
+    if required and not text:
+        errors.add(field_name, _("This field is required."), "required")
+    elif len(text) > max_length:
+        errors.add(
+            field_name,
+            _("Too long: %(length)d characters, the limit is %(limit)d.") % {"length": len(text), "limit": max_length},
+            "max_length",
+        )
+    elif _CONTROL.search(text):
+        errors.add(field_name, _("Contains control characters that are not allowed."), "control_characters")
+    return text
+
+
+def clean_location(data: NewCase, errors: CaseErrors) -> tuple[float | None, float | None, District | None]:
+    if data.lat in (None, "") and data.lon in (None, ""):
+        district = None
+        if data.district_code:
+            district = District.objects.filter(code=data.district_code).first()
+            if district is None:
+                errors.add("district", _("Unknown district."), "invalid_district")
+        return None, None, district
+    try:
+        lat, lon = float(data.lat), float(data.lon)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        errors.add("location", _("Latitude and longitude must both be given as decimal numbers."), "invalid_location")
+        return None, None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat != lat or lon != lon:
+        errors.add("location", _("Latitude and longitude are out of range."), "invalid_location")
+        return None, None, None
+    try:
+        location = geo.locate(lat, lon)
+    except geo.OutsideJurisdiction:
+        errors.add("location", _("The location is outside the territory this service covers."), "outside_jurisdiction")
+        return None, None, None
+    return lat, lon, location.district
+
+
+def clean_attribute(attribute: CategoryAttribute, raw: Any, errors: CaseErrors) -> Any:
+    key = f"attribute[{attribute.code}]"
+    Datatype = CategoryAttribute.Datatype
+    if attribute.datatype == Datatype.MULTIVALUELIST:
+        values = raw if isinstance(raw, (list, tuple)) else [raw]
+        values = [str(v) for v in values if str(v).strip()]
+        allowed = {v["key"] for v in attribute.values}
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            errors.add(key, _("Not one of the allowed choices: %(values)s.") % {"values": ", ".join(unknown)}, "invalid_choice")
+        return values
+    if isinstance(raw, (list, tuple)):
+        if len(raw) != 1:
+            errors.add(key, _("Exactly one value is expected."), "invalid")
+            return None
+        raw = raw[0]
+    text = str(raw).strip()
+    if attribute.datatype == Datatype.NUMBER:
+        try:
+            number = Decimal(text)
+            if not number.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.add(key, _("Must be a number."), "invalid_number")
+            return None
+        return int(number) if number == number.to_integral_value() else float(number)
+    if attribute.datatype == Datatype.DATETIME:
+        parsed = parse_datetime(text)
+        if parsed is None:
+            try:
+                parsed = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
+            except ValueError:
+                errors.add(key, _("Must be a date and time such as 2026-03-01T14:30."), "invalid_datetime")
+                return None
+        return parsed.isoformat()
+    if attribute.datatype == Datatype.SINGLEVALUELIST:
+        if text not in {v["key"] for v in attribute.values}:
+            errors.add(key, _("Not one of the allowed choices."), "invalid_choice")
+        return text
+    limit = _STRING_MAX if attribute.datatype == Datatype.STRING else settings.CASE_DESCRIPTION_MAX_LENGTH
+    return clean_text(text, key, errors, max_length=limit, required=False)
+
+
+def clean_attributes(category: Category, raw: dict[str, Any], errors: CaseErrors) -> dict[str, Any]:
+    definitions = {a.code: a for a in category.attributes.all()}
+    for code in raw:
+        if code not in definitions:
+            errors.add(f"attribute[{code}]", _("This category has no such attribute."), "unknown_attribute")
+    cleaned: dict[str, Any] = {}
+    for code, attribute in definitions.items():
+        value = raw.get(code)
+        empty = value is None or (isinstance(value, str) and not value.strip()) or value == []
+        if empty:
+            if attribute.required:
+                errors.add(f"attribute[{code}]", _("This question must be answered."), "required")
+            continue
+        cleaned[code] = clean_attribute(attribute, value, errors)
+    return cleaned
+
+
+def clean_contact(data: NewCase, category: Category | None, errors: CaseErrors) -> tuple[bool, dict[str, str]]:
+    contact = {
+        "name": clean_text(data.contact_name, "name", errors, max_length=150, required=False),
+        "email": (data.contact_email or "").strip(),
+        "phone": (data.contact_phone or "").strip(),
+        "national_id": clean_text(data.contact_national_id, "national_id", errors, max_length=32, required=False),
+    }
+    if contact["email"]:
+        try:
+            validate_email(contact["email"])
+        except ValidationError:
+            errors.add("email", _("Enter a valid email address."), "invalid_email")
+    if contact["phone"] and not _PHONE.match(contact["phone"]):
+        errors.add("phone", _("Enter a valid phone number, for example 6123-4567 or +507 6123-4567."), "invalid_phone")
+    if data.is_anonymous:
+        if category is not None and not category.anonymous_allowed:
+            errors.add("anonymous", _("This category does not accept anonymous reports."), "anonymous_not_allowed")
+        if any(contact.values()):
+            errors.add(
+                "anonymous",
+                _("An anonymous report cannot include contact details. Remove them or report with your name."),
+                "anonymous_with_contact",
+            )
+    return bool(data.is_anonymous), {k: v for k, v in contact.items() if v}
+
+
+def validate_new_case(data: NewCase, categories=None) -> CleanCase:
+    """Return the cleaned case or raise ValidationError listing every problem. Writes nothing.
+
+    `categories` is what this entry point offers: the portal offers listed and sensitive categories,
+    Open311 only listed ones (`Category.objects.listed()`), internal tools every active one.
+    """
+    errors = CaseErrors()
+    if categories is None:
+        categories = Category.objects.filter(active=True, public=True)
+    category = categories.filter(code=(data.category_code or "").strip()).select_related("owner").first()
+    if category is None:
+        errors.add("service_code", _("Unknown category."), "unknown_category")
+    if data.channel not in Channel.values:
+        errors.add("channel", _("Unknown channel."), "invalid_channel")
+    description = clean_text(
+        data.description, "description", errors, max_length=settings.CASE_DESCRIPTION_MAX_LENGTH, required=True
+    )
+    address = clean_text(data.address, "address", errors, max_length=300, required=False)
+    lat, lon, district = clean_location(data, errors)
+    attributes = clean_attributes(category, data.attributes or {}, errors) if category else {}
+    is_anonymous, contact = clean_contact(data, category, errors)
+    errors.raise_if_any()
+    assert category is not None
+    return CleanCase(
+        category=category,
+        description=description,
+        channel=data.channel,
+        lat=lat,
+        lon=lon,
+        address=address,
+        district=district,
+        attributes=attributes,
+        is_anonymous=is_anonymous,
+        contact=contact,
+    )

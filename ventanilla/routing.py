@@ -1,0 +1,3 @@
+"""WebSocket routes. The operations board adds its consumer here."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,249 @@
+"""Ventanilla settings: one module, every deployment difference comes from the environment.
+
+Safe defaults exist only when DEBUG is on (the embedded `make demo` set-up); a production deployment
+that forgets SECRET_KEY or ALLOWED_HOSTS fails at start-up instead of running insecurely.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("VENTANILLA_VAR_DIR", BASE_DIR / "var"))
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def envlist(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envstr(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        if default is None:
+            raise ImproperlyConfigured(f"The environment variable {name} is required when DEBUG is off.")
+        return default
+    return value
+
+
+DEBUG = envbool("DEBUG", False)
+TESTING = envbool("VENTANILLA_TESTING", False)
+
+# Development gets throw-away defaults; production must say what it wants.
+SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production" if DEBUG or TESTING else None)
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG or TESTING else [])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_filters",
+    "simple_history",
+    "channels",
+    "entities",
+    "cases",
+    "catalog",
+    "notifications",
+    "open311",
+    "api",
+    "portal",
+    "backoffice",
+    "transparency",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "ventanilla.urls"
+WSGI_APPLICATION = "ventanilla.wsgi.application"
+ASGI_APPLICATION = "ventanilla.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "ventanilla" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ventanilla.context_processors.site",
+            ],
+        },
+    }
+]
+
+# --- Database -----------------------------------------------------------------------------------
+# SQLite under var/ is the embedded default; DATABASE_URL selects PostgreSQL (production and CI).
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ventanilla.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE transactions make concurrent writers queue on the lock instead of failing with
+        # "database is locked" halfway through; WAL lets readers go on while one writes.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # A file (not the in-memory default) so that tests with several threads share one database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, jobs and live updates ---------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Without a broker (the embedded default) tasks run in-process, synchronously, so nothing is lost.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = "America/Panama"
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Auth ---------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/oficina/entrar/"
+LOGIN_REDIRECT_URL = "/oficina/"
+
+# --- Internationalisation -----------------------------------------------------------------------
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+# Each app keeps its own locale/ folder; project-wide strings (base layout) live in ventanilla/locale.
+LOCALE_PATHS = [BASE_DIR / "ventanilla" / "locale"]
+USE_I18N = True
+TIME_ZONE = envstr("TIME_ZONE", "America/Panama")
+USE_TZ = True
+
+# --- Static and media files ---------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "assets" / "build"] if (BASE_DIR / "assets" / "build").exists() else []
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Security -----------------------------------------------------------------------------------
+SESSION_COOKIE_SECURE = not DEBUG and not TESTING and envbool("SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
+
+# --- REST API -----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ventanilla API",
+    "DESCRIPTION": "REST API v1 for staff tools and government integrations.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Logging: never personal data (see docs/privacy.md) ----------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- The jurisdiction and the domain -----------------------------------------------------------
+# Panama is the first jurisdiction, not a constant: another country changes these and loads its data.
+JURISDICTION_DATA_DIR = Path(os.environ.get("JURISDICTION_DATA_DIR", BASE_DIR / "data" / "jurisdictions" / "pa"))
+HOLIDAYS_COUNTRY = envstr("HOLIDAYS_COUNTRY", "PA")
+HOLIDAYS_SUBDIVISION = os.environ.get("HOLIDAYS_SUBDIVISION") or None
+# ISO weekdays (1 = Monday) on which public offices work.
+WORK_WEEKDAYS = [int(day) for day in envlist("WORK_WEEKDAYS", ["1", "2", "3", "4", "5"])]
+OPEN311_JURISDICTION_ID = envstr("OPEN311_JURISDICTION_ID", "311.gob.pa")
+# The bounding box is a cheap first test; the boundary polygons decide (see entities/geo.py).
+# How far outside the (simplified) district polygons a point may fall and still count as on land,
+# in degrees (0.02 degrees is about 2 km): the simplified coastline cuts off real shoreline.
+GEO_TOLERANCE_DEGREES = float(os.environ.get("GEO_TOLERANCE_DEGREES", "0.02"))
+
+CASE_DESCRIPTION_MAX_LENGTH = envint("CASE_DESCRIPTION_MAX_LENGTH", 4000)
+CASE_REOPEN_WINDOW_DAYS = envint("CASE_REOPEN_WINDOW_DAYS", 15)
+CASE_MAX_PHOTOS = envint("CASE_MAX_PHOTOS", 5)
+CASE_MAX_UPLOAD_BYTES = envint("CASE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+CASE_IMAGE_MAX_PIXELS = envint("CASE_IMAGE_MAX_PIXELS", 2048)
+SURVEY_WINDOW_DAYS = envint("SURVEY_WINDOW_DAYS", 30)
+DEFAULT_SLA_BUSINESS_DAYS = envint("DEFAULT_SLA_BUSINESS_DAYS", 10)
+
+# Map tiles for the report form (configurable so a government can use its own tile server).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ventanilla@localhost")
