@@ -7,6 +7,7 @@ that forgets SECRET_KEY or ALLOWED_HOSTS fails at start-up instead of running in
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -46,7 +47,8 @@ def envstr(name: str, default: str | None = None) -> str:
 
 
 DEBUG = envbool("DEBUG", False)
-TESTING = envbool("VENTANILLA_TESTING", False)
+# The test runner gets development-grade defaults without DEBUG (tests must see production behaviour).
+TESTING = envbool("VENTANILLA_TESTING", Path(sys.argv[0]).name in {"pytest", "py.test"} or "xdist" in sys.modules)
 
 # Development gets throw-away defaults; production must say what it wants.
 SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production" if DEBUG or TESTING else None)
