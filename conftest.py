@@ -6,6 +6,8 @@ os.environ.setdefault("VENTANILLA_TESTING", "1")
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["ventanilla.browser"]
+
 
 @pytest.fixture
 def world(db):

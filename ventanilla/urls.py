@@ -34,6 +34,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("oficina/", include("backoffice.urls")),
     path("transparencia/", include("transparency.urls")),
+    path("tramites/", include("catalog.urls")),
+    path("", include("portal.journey_urls")),
     path("", include("portal.urls")),
     prefix_default_language=False,
 )
