@@ -3,7 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+# test-postgres uses DATABASE_URL when set, else the local CI database.
+POSTGRES_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_ARGS ?=
 
 .PHONY: demo test test-postgres install assets messages migrate serve bench clean
@@ -18,7 +19,7 @@ install: $(BIN)/ventanilla
 
 # Front-end assets (design system CSS, map library, axe-core for the accessibility tests) from npm.
 assets: assets/build/.built
-assets/build/.built: assets/package.json assets/package-lock.json assets/build.sh
+assets/build/.built: assets/package.json assets/package-lock.json assets/build.sh $(wildcard assets/src/*)
 	cd assets && npm ci --no-audit --no-fund --loglevel=error && ./build.sh
 	touch $@
 

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Case, CaseEvent, Category, CategoryAttribute, NonWorkingDay
@@ -43,6 +45,20 @@ class CaseAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         # Even administrators see cases through the same scoping rule: sensitive cases stay with oversight.
         return Case.objects.visible_to(request.user).select_related("category", "entity")
+
+    def _404_unless_visible(self, request, object_id) -> None:
+        # SimpleHistoryAdmin's history pages read the historical table directly (falling back to the
+        # latest record when get_queryset hides the case), which would show sensitive cases to admins.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._404_unless_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._404_unless_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
 @admin.register(NonWorkingDay)

@@ -8,10 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from entities.models import Entity
@@ -25,24 +28,26 @@ from .validation import CleanCase, NewCase, validate_new_case
 class InvalidTransition(Exception):
     """The requested change is not allowed from the case's current state. Nothing was changed."""
 
-    def __init__(self, case: Case, action: str) -> None:
+    def __init__(self, case: Case, action: str, message: str | None = None) -> None:
         self.case, self.action = case, action
         super().__init__(
-            _("The case %(number)s cannot be %(action)s while it is %(state)s.")
+            message
+            or _("The case %(number)s cannot be %(action)s while it is %(state)s.")
             % {"number": case.number, "action": ACTION_LABELS.get(action, action), "state": case.get_state_display()}
         )
 
 
+# Lazy: these are rendered when an error is raised, in the language of that request, not at import.
 ACTION_LABELS = {
-    "assign": _("assigned"),
-    "start": _("started"),
-    "request_info": _("put on hold for information"),
-    "receive_reply": _("given a citizen's reply"),
-    "resolve": _("resolved"),
-    "close": _("closed"),
-    "reject": _("rejected"),
-    "reopen": _("reopened"),
-    "transfer": _("transferred"),
+    "assign": gettext_lazy("assigned"),
+    "start": gettext_lazy("started"),
+    "request_info": gettext_lazy("put on hold for information"),
+    "receive_reply": gettext_lazy("given a citizen's reply"),
+    "resolve": gettext_lazy("resolved"),
+    "close": gettext_lazy("closed"),
+    "reject": gettext_lazy("rejected"),
+    "reopen": gettext_lazy("reopened"),
+    "transfer": gettext_lazy("transferred"),
 }
 # Events the citizen sees on the public timeline; the rest is internal work.
 PUBLIC_ACTIONS = {"request_info", "receive_reply", "resolve", "close", "reject", "reopen", "transfer", "assign"}
@@ -54,6 +59,17 @@ class Actor:
 
     user: object | None = None
     channel: str = Channel.WEB
+
+
+def contact_language(code: str | None) -> str:
+    """The site language closest to what the channel sent ("en-US" -> "en"); the default otherwise.
+
+    The column is short and the value comes from outside (Open311 `locale`, a browser header).
+    """
+    try:
+        return get_supported_language_variant((code or "").lower().replace("_", "-"))
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 @transaction.atomic
@@ -92,7 +108,7 @@ def create_case(
     )
     case.save()
     if clean.contact and not clean.is_anonymous:
-        CaseContact.objects.create(case=case, language=data.language, **clean.contact)
+        CaseContact.objects.create(case=case, language=contact_language(data.language), **clean.contact)
     CaseEvent.objects.bulk_create(
         [
             CaseEvent(
@@ -133,8 +149,12 @@ def transition(
     method = getattr(locked, action, None)
     if action not in ACTION_LABELS or method is None:
         raise InvalidTransition(locked, action)
-    if not can_proceed(method):
+    if not can_proceed(method, check_conditions=False):
         raise InvalidTransition(locked, action)
+    if not can_proceed(method):
+        # The state allows it but a condition does not; the only one is the reopen window, and saying
+        # "while it is Resolved" would leave the citizen wondering why a resolved case cannot reopen.
+        raise InvalidTransition(locked, action, _condition_message(locked, action))
     from_state, previous_entity = locked.state, locked.entity
     try:
         method(**kwargs)
@@ -156,6 +176,15 @@ def transition(
     )
     case.refresh_from_db()
     return locked
+
+
+def _condition_message(case: Case, action: str) -> str | None:
+    if action == "reopen":
+        return _(
+            "The case %(number)s can no longer be reopened: cases can be reopened only within %(days)d days of "
+            "their resolution. Please file a new report."
+        ) % {"number": case.number, "days": settings.CASE_REOPEN_WINDOW_DAYS}
+    return None
 
 
 def transfer(case: Case, to_entity: Entity, actor: Actor, reason: str) -> Case:

@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from entities import geo
 from entities.models import District
 
-from .models import Category, CategoryAttribute, Channel
+from .models import CaseContact, Category, CategoryAttribute, Channel
 
 # Tab, line feed and carriage return are ordinary in a description; other control characters are not.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 _STRING_MAX = 300
+# Beyond this a number is not an answer anyone means, and JSON readers no longer hold it exactly.
+_NUMBER_LIMIT = Decimal(10) ** 15
 
 
 @dataclass
@@ -140,9 +142,18 @@ def clean_attribute(attribute: CategoryAttribute, raw: Any, errors: CaseErrors) 
         except InvalidOperation:
             errors.add(key, _("Must be a number."), "invalid_number")
             return None
+        # "1e5000" is a finite Decimal, but as an int it cannot be written as JSON (Python refuses to
+        # print integers over 4,300 digits) and "1e999999999" would take gigabytes to build.
+        if abs(number) >= _NUMBER_LIMIT:
+            errors.add(key, _("The number is too large."), "number_too_large")
+            return None
         return int(number) if number == number.to_integral_value() else float(number)
     if attribute.datatype == Datatype.DATETIME:
-        parsed = parse_datetime(text)
+        try:
+            parsed = parse_datetime(text)
+        except ValueError:
+            # Well formed but impossible ("2026-02-30T10:00"): Django raises instead of returning None.
+            parsed = None
         if parsed is None:
             try:
                 parsed = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
@@ -182,7 +193,13 @@ def clean_contact(data: NewCase, category: Category | None, errors: CaseErrors) 
         "phone": (data.contact_phone or "").strip(),
         "national_id": clean_text(data.contact_national_id, "national_id", errors, max_length=32, required=False),
     }
-    if contact["email"]:
+    email_limit = CaseContact._meta.get_field("email").max_length
+    if len(contact["email"]) > email_limit:
+        # validate_email accepts up to 320 characters; the column holds 254, and PostgreSQL would fail
+        # halfway through storing the case.
+        too_long = {"length": len(contact["email"]), "limit": email_limit}
+        errors.add("email", _("Too long: %(length)d characters, the limit is %(limit)d.") % too_long, "max_length")
+    elif contact["email"]:
         try:
             validate_email(contact["email"])
         except ValidationError:
@@ -220,7 +237,13 @@ def validate_new_case(data: NewCase, categories=None) -> CleanCase:
     )
     address = clean_text(data.address, "address", errors, max_length=300, required=False)
     lat, lon, district = clean_location(data, errors)
-    attributes = clean_attributes(category, data.attributes or {}, errors) if category else {}
+    raw_attributes = data.attributes or {}
+    attributes: dict[str, Any] = {}
+    if not isinstance(raw_attributes, dict):
+        # A JSON client may send a list or a string here; answering with a field error beats a crash.
+        errors.add("attributes", _("The answers must map each question's code to its answer."), "invalid_attributes")
+    elif category:
+        attributes = clean_attributes(category, raw_attributes, errors)
     is_anonymous, contact = clean_contact(data, category, errors)
     errors.raise_if_any()
     assert category is not None

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, Max
 from shapely import prepared
 from shapely.geometry import Point, shape
 
@@ -35,7 +35,9 @@ class OutsideJurisdiction(ValueError):
 def _geometries() -> dict[int, tuple]:
     """{district id: (shape, prepared shape)}, rebuilt when districts change."""
     global _cache, _cache_key
-    key = (District.objects.count(), District.objects.aggregate(m=Max("pk"))["m"])
+    # The count and the highest id notice districts added or removed; the latest change time notices
+    # polygons replaced in place by a newer boundary file, loaded in another process.
+    key = tuple(District.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at")).values())
     if key != _cache_key:
         with _lock:
             built = {}

@@ -40,6 +40,9 @@ class District(models.Model):
     max_lat = models.FloatField()
     min_lon = models.FloatField()
     max_lon = models.FloatField()
+    # Part of the key of the per-process polygon cache (entities/geo.py): a boundary file loaded by a
+    # command in another process changes polygons in place, and every web worker must notice.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
