@@ -24,7 +24,7 @@ assets/build/.built: assets/package.json assets/package-lock.json assets/build.s
 	touch $@
 
 messages: install
-	$(BIN)/ventanilla compilemessages --ignore=.venv --ignore=node_modules -v0
+	DEBUG=1 $(BIN)/ventanilla compilemessages --ignore=.venv --ignore=node_modules -v0
 
 migrate: install
 	DEBUG=1 $(BIN)/ventanilla migrate --noinput -v0
