@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .querysets import ProcedureQuerySet, ThemeQuerySet
+
 
 class Theme(models.Model):
     """A life event ("I am starting a business") under which procedures are browsed."""
@@ -18,6 +20,8 @@ class Theme(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_es = models.CharField(_("name (Spanish)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_es"]
@@ -58,9 +62,11 @@ class Procedure(models.Model):
     last_reviewed = models.DateField(_("last reviewed"))
     source_url = models.URLField(_("source"), blank=True)
     active = models.BooleanField(_("published"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: the search index checks MAX(updated_at) on every query to know whether to rebuild.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     history = HistoricalRecords(m2m_fields=[themes])
+    objects = ProcedureQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -77,6 +83,21 @@ class Procedure(models.Model):
     @property
     def localized_summary(self) -> str:
         return self.summary_en if (get_language() or "es")[:2] == "en" and self.summary_en else self.summary
+
+    # The language of what `localized_name` / `localized_summary` return, for the page's lang attributes:
+    # an English page shows the Spanish text where no translation exists, and says so to screen readers.
+    @property
+    def name_language(self) -> str:
+        return "en" if (get_language() or "es")[:2] == "en" and self.name_en else settings.LANGUAGE_CODE
+
+    @property
+    def summary_language(self) -> str:
+        return "en" if (get_language() or "es")[:2] == "en" and self.summary_en else settings.LANGUAGE_CODE
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("catalog:detail", args=[self.slug])
 
     @property
     def review_overdue(self) -> bool:
