@@ -1,0 +1,41 @@
+"""Fill the database with realistic generated cases, for load tests and benchmarks (see docs/demo.md)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.generator import GenerationError
+from cases.generator_store import WRITERS, generate_cases
+
+
+def positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+class Command(BaseCommand):
+    help = "Generate COUNT realistic cases over the last twelve months, with their timelines. The same --seed gives the same cases."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=positive, required=True, help="How many cases.")
+        parser.add_argument("--seed", type=int, default=2026, help="Same seed, same cases (default 2026).")
+        parser.add_argument("--batch", type=positive, default=10_000, help="Cases per transaction (default 10,000).")
+        parser.add_argument(
+            "--writers", type=int, default=WRITERS, help=f"PostgreSQL connections writing in parallel (default {WRITERS})."
+        )
+
+    def handle(self, *args, count, seed, batch, writers, **options):
+        verbosity = options["verbosity"]
+
+        def progress(result) -> None:
+            if verbosity >= 2:
+                self.stdout.write(f"  {result.cases:,} cases ({result.cases_per_second:,.0f} cases/s)")
+
+        try:
+            result = generate_cases(count, seed=seed, batch_size=batch, progress=progress, writers=max(writers, 0))
+        except GenerationError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Generated {result.cases:,} cases and {result.events:,} events in {result.seconds:.1f} s: "
+            f"{result.cases_per_second:,.0f} cases/s, {result.events_per_second:,.0f} events/s."
+        )
