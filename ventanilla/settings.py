@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
     "channels",
@@ -158,6 +159,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # PBKDF2 costs 0.2 s per password and every test world creates eight users; tests check who may
+    # do what, not the strength of the hash.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "/oficina/entrar/"
 LOGIN_REDIRECT_URL = "/oficina/"
 
@@ -173,7 +178,7 @@ USE_TZ = True
 # --- Static and media files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "assets" / "build"] if (BASE_DIR / "assets" / "build").exists() else []
+STATICFILES_DIRS = [BASE_DIR / "assets" / "build"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -211,6 +216,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API v1 for staff tools and government integrations.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page (/api/v1/docs/) loads Swagger UI from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Logging: never personal data (see docs/privacy.md) ----------------------------------------
@@ -229,6 +237,11 @@ HOLIDAYS_SUBDIVISION = os.environ.get("HOLIDAYS_SUBDIVISION") or None
 # ISO weekdays (1 = Monday) on which public offices work.
 WORK_WEEKDAYS = [int(day) for day in envlist("WORK_WEEKDAYS", ["1", "2", "3", "4", "5"])]
 OPEN311_JURISDICTION_ID = envstr("OPEN311_JURISDICTION_ID", "311.gob.pa")
+# Open311 POSTs allowed per API key and minute, the hours a retried Idempotency-Key returns the first
+# result, and the address published in the discovery document.
+OPEN311_POSTS_PER_MINUTE = envint("OPEN311_POSTS_PER_MINUTE", 60)
+OPEN311_IDEMPOTENCY_HOURS = envint("OPEN311_IDEMPOTENCY_HOURS", 24)
+OPEN311_CONTACT_EMAIL = envstr("OPEN311_CONTACT_EMAIL", "open311@localhost")
 # The bounding box is a cheap first test; the boundary polygons decide (see entities/geo.py).
 # How far outside the (simplified) district polygons a point may fall and still count as on land,
 # in degrees (0.02 degrees is about 2 km): the simplified coastline cuts off real shoreline.
@@ -240,6 +253,8 @@ CASE_MAX_PHOTOS = envint("CASE_MAX_PHOTOS", 5)
 CASE_MAX_UPLOAD_BYTES = envint("CASE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 CASE_IMAGE_MAX_PIXELS = envint("CASE_IMAGE_MAX_PIXELS", 2048)
 SURVEY_WINDOW_DAYS = envint("SURVEY_WINDOW_DAYS", 30)
+# Failed tracking lookups (wrong token or number) allowed per client address per hour (portal/journey).
+TRACKING_LOOKUP_FAILURES_PER_HOUR = envint("TRACKING_LOOKUP_FAILURES_PER_HOUR", 30)
 DEFAULT_SLA_BUSINESS_DAYS = envint("DEFAULT_SLA_BUSINESS_DAYS", 10)
 
 # Map tiles for the report form (configurable so a government can use its own tile server).
