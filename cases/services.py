@@ -227,6 +227,8 @@ def citizen_reopen(case: Case, reason: str, channel: str = Channel.WEB) -> Case:
 
 @transaction.atomic
 def add_comment(case: Case, actor: Actor, message: str, *, public: bool) -> CaseEvent:
+    # A comment is news on the case: integrations polling `updated_after` must see it.
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
     return CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.COMMENT,
