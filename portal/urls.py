@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
+from . import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]
