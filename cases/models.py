@@ -267,6 +267,8 @@ class Case(models.Model):
         return (
             self.state in (State.RESOLVED, State.CLOSED)
             and self.resolved_at is not None
+            # An answer given months later says little about the service the citizen received.
+            and timezone.now() <= self.resolved_at + timedelta(days=settings.SURVEY_WINDOW_DAYS)
             and not SurveyResponse.objects.filter(case=self).exists()
         )
 

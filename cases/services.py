@@ -247,7 +247,7 @@ class SurveyNotAvailable(Exception):
 def submit_survey(case: Case, satisfaction: int, solved: bool, comment: str = "") -> SurveyResponse:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.can_be_surveyed():
-        raise SurveyNotAvailable(_("This survey is not available: it was already answered or the case is not resolved."))
+        raise SurveyNotAvailable(_("This survey is not available: it was already answered, the case is not resolved, or the time to answer it has passed."))
     if not 1 <= int(satisfaction) <= 5:
         raise ValidationError({"satisfaction": _("Choose a value from 1 to 5.")})
     response = SurveyResponse.objects.create(case=locked, satisfaction=satisfaction, solved=solved, comment=comment.strip())
