@@ -297,21 +297,25 @@ class LookupForm(SummaryMixin, forms.Form):
         return (self.cleaned_data.get("number") or "").strip()
 
 
+def required_reply_text(value: str | None, missing_message: str) -> str:
+    """A citizen's answer on the tracking page: present, and within REPLY_MAX_LENGTH."""
+    text = value or ""
+    if not text:
+        raise ValidationError(missing_message, code="required")
+    if len(text) > REPLY_MAX_LENGTH:
+        raise ValidationError(
+            _("Too long: %(length)d characters, the limit is %(limit)d.") % {"length": len(text), "limit": REPLY_MAX_LENGTH},
+            code="max_length",
+        )
+    return text
+
+
 class ReplyForm(SummaryMixin, forms.Form):
     reply = forms.CharField(required=False, strip=True, widget=forms.Textarea)
     photos = PhotosField()
 
     def clean_reply(self) -> str:
-        reply = self.cleaned_data.get("reply") or ""
-        if not reply:
-            raise ValidationError(_("Write your answer to the question."), code="required")
-        if len(reply) > REPLY_MAX_LENGTH:
-            raise ValidationError(
-                _("Too long: %(length)d characters, the limit is %(limit)d.")
-                % {"length": len(reply), "limit": REPLY_MAX_LENGTH},
-                code="max_length",
-            )
-        return reply
+        return required_reply_text(self.cleaned_data.get("reply"), _("Write your answer to the question."))
 
     def clean_photos(self) -> list[CleanUpload]:
         photos = self.cleaned_data.get("photos") or []
@@ -324,16 +328,7 @@ class ReopenForm(SummaryMixin, forms.Form):
     reason = forms.CharField(required=False, strip=True, widget=forms.Textarea)
 
     def clean_reason(self) -> str:
-        reason = self.cleaned_data.get("reason") or ""
-        if not reason:
-            raise ValidationError(_("Tell us what is still not solved."), code="required")
-        if len(reason) > REPLY_MAX_LENGTH:
-            raise ValidationError(
-                _("Too long: %(length)d characters, the limit is %(limit)d.")
-                % {"length": len(reason), "limit": REPLY_MAX_LENGTH},
-                code="max_length",
-            )
-        return reason
+        return required_reply_text(self.cleaned_data.get("reason"), _("Tell us what is still not solved."))
 
 
 class SurveyForm(SummaryMixin, forms.Form):
