@@ -15,7 +15,7 @@ from cases.models import Case, State
 from catalog.models import Theme
 from ventanilla.layout import localized_path
 
-HOME_LINKS = {"catalog": "/tramites/", "report": "/reportar/", "track": "/seguimiento/", "transparency": "/transparencia/"}
+HOME_LINKS = {"catalog": "/tramites/", "report": "/reportar/", "track": "/seguimiento/"}
 POPULAR_THEMES_SHOWN = 8
 FIGURES_WINDOW_DAYS = 30
 # The home page is the busiest page; counting a month of cases on every visit is not worth it.

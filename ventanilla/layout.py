@@ -19,12 +19,12 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-# (path without language prefix, label). The mounts are fixed in ventanilla/urls.py.
+# (path without language prefix, label). The mounts are fixed in ventanilla/urls.py. Transparency joins
+# when its pages exist: a navigation link must never lead to a missing page.
 MAIN_NAVIGATION = [
     ("/tramites/", _("Procedures")),
     ("/reportar/", _("Report a problem")),
     ("/seguimiento/", _("Track a report")),
-    ("/transparencia/", _("Transparency")),
 ]
 
 
