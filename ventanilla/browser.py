@@ -45,23 +45,23 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def _phone_page(browser, *, javascript: bool):
     """A fresh browser context (no cookies) in Spanish, sized like a common cheap phone (360 px)."""
-    context = browser.new_context(locale="es-PA", viewport={"width": 360, "height": 740}, java_script_enabled=True)
+    context = browser.new_context(locale="es-PA", viewport={"width": 360, "height": 740}, java_script_enabled=javascript)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser):
+    yield from _phone_page(browser, javascript=True)
 
 
 @pytest.fixture
 def page_without_js(browser):
-    context = browser.new_context(locale="es-PA", viewport={"width": 360, "height": 740}, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    yield from _phone_page(browser, javascript=False)
 
 
 # --- Quality gates: accessibility scans and transfer sizes ----------------------------------------
