@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category
 
-from .services import OUTDATED_ATTRIBUTE, OUTDATED_CATEGORY
+from .services import OUTDATED_ATTRIBUTE
 
 # A search box is not an essay: longer queries are cut, never refused.
 QUERY_MAX_LENGTH = 200
@@ -20,7 +21,7 @@ def search_query(raw: str | None) -> str:
 
 def outdated_kinds() -> list[tuple[str, str]]:
     """The kinds of information a citizen may tick, from the category's own question, in the reader's language."""
-    category = Category.objects.active().filter(code=OUTDATED_CATEGORY).first()
+    category = Category.objects.active().filter(code=settings.CATALOG_OUTDATED_CATEGORY).first()
     attribute = category.attributes.filter(code=OUTDATED_ATTRIBUTE).first() if category else None
     return attribute.localized_values() if attribute is not None else []
 

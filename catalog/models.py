@@ -102,5 +102,5 @@ class Procedure(models.Model):
     @property
     def review_overdue(self) -> bool:
         """Not reviewed within the configured period: the page says so honestly."""
-        months = getattr(settings, "PROCEDURE_REVIEW_MONTHS", 12)
+        months = settings.PROCEDURE_REVIEW_MONTHS
         return self.last_reviewed < timezone.localdate() - dt.timedelta(days=round(months * 30.44))

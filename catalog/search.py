@@ -46,7 +46,7 @@ COVERAGE_EXPONENT = 2.0
 
 
 def synonyms_path() -> Path:
-    return Path(getattr(settings, "CATALOG_SYNONYMS_FILE", settings.JURISDICTION_DATA_DIR / "search_synonyms.json"))
+    return Path(settings.CATALOG_SYNONYMS_FILE)
 
 
 # --- Queries ------------------------------------------------------------------------------------

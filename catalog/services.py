@@ -11,7 +11,6 @@ from cases.validation import NewCase
 from .models import Procedure
 
 # The non-public category that collects these reports (data/jurisdictions/<code>/categories.json).
-OUTDATED_CATEGORY = getattr(settings, "CATALOG_OUTDATED_CATEGORY", "TRAMITE-INFO-DESACTUALIZADA")
 # The category's optional question "what is out of date?" (a multivaluelist attribute).
 OUTDATED_ATTRIBUTE = "dato_incorrecto"
 
@@ -32,7 +31,7 @@ def report_outdated_information(
     acceptable (empty or too long text, invalid email, unknown kind).
     """
     data = NewCase(
-        category_code=OUTDATED_CATEGORY,
+        category_code=settings.CATALOG_OUTDATED_CATEGORY,
         description=what_is_wrong,
         channel=Channel.WEB,
         attributes={OUTDATED_ATTRIBUTE: kinds} if kinds else {},

@@ -18,7 +18,7 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 
 def currency_code() -> str:
-    return getattr(settings, "CATALOG_CURRENCY_CODE", "PAB")
+    return settings.CATALOG_CURRENCY_CODE
 
 
 def _channels(procedure: Procedure) -> list[dict[str, Any]]:

@@ -105,7 +105,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "procedure": procedure,
             "themes": list(procedure.themes.all()),
             "structured_data": as_script_text(government_service(procedure, request)),
-            "review_months": getattr(settings, "PROCEDURE_REVIEW_MONTHS", 12),
+            "review_months": settings.PROCEDURE_REVIEW_MONTHS,
         },
     )
 

@@ -259,6 +259,14 @@ SURVEY_WINDOW_DAYS = envint("SURVEY_WINDOW_DAYS", 30)
 TRACKING_LOOKUP_FAILURES_PER_HOUR = envint("TRACKING_LOOKUP_FAILURES_PER_HOUR", 30)
 DEFAULT_SLA_BUSINESS_DAYS = envint("DEFAULT_SLA_BUSINESS_DAYS", 10)
 
+# The procedures catalog: the jurisdiction's currency, the category that receives "this information is
+# outdated" reports, how old a review may be before the page says so, and the search synonyms.
+CATALOG_CURRENCY_CODE = envstr("CATALOG_CURRENCY_CODE", "PAB")
+CATALOG_CURRENCY_SYMBOL = envstr("CATALOG_CURRENCY_SYMBOL", "B/.")
+CATALOG_OUTDATED_CATEGORY = envstr("CATALOG_OUTDATED_CATEGORY", "TRAMITE-INFO-DESACTUALIZADA")
+PROCEDURE_REVIEW_MONTHS = envint("PROCEDURE_REVIEW_MONTHS", 12)
+CATALOG_SYNONYMS_FILE = Path(os.environ.get("CATALOG_SYNONYMS_FILE") or JURISDICTION_DATA_DIR / "search_synonyms.json")
+
 # Map tiles for the report form (configurable so a government can use its own tile server).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get(

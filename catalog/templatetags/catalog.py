@@ -18,7 +18,7 @@ def money(amount: Decimal | None) -> str:
         return ""
     if amount == 0:
         return _("Free")
-    symbol = getattr(settings, "CATALOG_CURRENCY_SYMBOL", "B/.")
+    symbol = settings.CATALOG_CURRENCY_SYMBOL
     return f"{symbol} {amount:,.2f}"
 
 
