@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Case
 from ventanilla.browser import axe_violations, describe_violations
@@ -41,7 +42,8 @@ def test_results_appear_while_the_citizen_types(page, live_server, live_catalog)
     page.wait_for_url(live_server.url + "/tramites/?q=brevet")
     results = page.locator("#catalog-results")
     assert "“brevet”" in results.get_by_role("heading", level=2).inner_text()
-    assert results.get_by_role("link", name="Renovación de licencia de conducir").is_visible()
+    # The address changes before the results arrive; expect() waits for them.
+    expect(results.get_by_role("link", name="Renovación de licencia de conducir")).to_be_visible()
     assert "encontrado" in page.locator("[data-results-status]").inner_text()
 
 
@@ -60,12 +62,15 @@ def test_the_search_works_without_javascript(page_without_js, live_server, live_
 def test_a_citizen_reports_outdated_information_and_gets_a_tracking_link(page, live_server, live_catalog):
     page.goto(live_server.url + "/tramites/licencia-conducir-renovacion/")
     page.get_by_role("link", name="Reportar información desactualizada").click()
-    page.get_by_role("button", name="Enviar reporte").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    # A click returns before the form's POST is answered: wait for the next page before asserting.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enviar reporte").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
 
     page.get_by_label("Costo").check()
     page.get_by_label("¿Qué está mal o falta en esta página?").fill("La renovación ahora cuesta B/. 45.00.")
-    page.get_by_role("button", name="Enviar reporte").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enviar reporte").click()
 
     case = Case.objects.get()
     assert page.locator("[data-case-number]").inner_text() == case.number
