@@ -1,0 +1,56 @@
+"""Back-office records that are not part of a case's own life: who looked at a reporter's contact, and
+the calls that needed no case (information-only contacts, counted in the published figures)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Channel
+
+
+class ContactAccess(models.Model):
+    """One viewing of a reporter's personal data by a member of staff ("show contact").
+
+    Supervisors (their entity's cases) and administrators read this log; it names the case and the
+    viewer, never the personal data itself, so the retention job has nothing to erase here but the rows
+    of cases whose contact it erased (they then point at nothing worth protecting).
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="contact_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The entity in charge of the case at the time: a supervisor reads the log of their entity's cases.
+    entity = models.ForeignKey("entities.Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("viewed at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("contact viewing")
+        verbose_name_plural = _("contact viewings")
+        indexes = [models.Index(fields=["entity", "-created_at"], name="contact_access_entity")]
+
+
+class InformationContact(models.Model):
+    """A contact that needed no case: a caller asked a question and got the answer (the 311 agent
+    console records it). The published figures count these by channel beside the cases."""
+
+    topic = models.CharField(_("topic"), max_length=200)
+    entity = models.ForeignKey(
+        "entities.Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("entity")
+    )
+    procedure = models.ForeignKey(
+        "catalog.Procedure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("procedure")
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("information-only contact")
+        verbose_name_plural = _("information-only contacts")
+
+    def __str__(self) -> str:
+        return self.topic

@@ -168,6 +168,12 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
     SOCIAL = "social", _("Social media")
     IN_PERSON = "in_person", _("In person")
+    SENSOR = "sensor", _("Sensor or other system")
+
+
+# Channels a citizen uses without help; the published figures report their share (transparency/).
+ONLINE_CHANNELS = [Channel.WEB, Channel.MOBILE, Channel.API, Channel.EMAIL, Channel.WHATSAPP, Channel.SOCIAL]
+ASSISTED_CHANNELS = [Channel.PHONE, Channel.IN_PERSON, Channel.SMS]
 
 
 class RejectionReason(models.TextChoices):
@@ -201,6 +207,9 @@ class Case(models.Model):
     state = FSMField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
     description = models.TextField(_("description"))
+    # The description as the public sees it after moderation (personal data redacted); empty means the
+    # citizen's own text is shown. The original stays in `description` for staff.
+    public_description = models.TextField(_("public description (moderated)"), blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -222,6 +231,10 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, db_index=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Imported history (legacy 311 systems): where the record came from and its id there. Empty for
+    # cases filed in Ventanilla; the published figures mark imported cases.
+    source = models.CharField(_("source system"), max_length=32, blank=True)
+    source_id = models.CharField(_("id in the source system"), max_length=64, blank=True)
 
     history = HistoricalRecords(excluded_fields=["tracking_token", "updated_at"])
     objects = CaseQuerySet.as_manager()
@@ -234,6 +247,11 @@ class Case(models.Model):
             models.Index(fields=["entity", "state", "-created_at"], name="case_queue"),
             models.Index(fields=["category", "-created_at"], name="case_category"),
             models.Index(fields=["state", "due_at"], name="case_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], condition=~models.Q(source=""), name="case_unique_source_id"
+            )
         ]
 
     def __str__(self) -> str:
@@ -251,12 +269,29 @@ class Case(models.Model):
         return f"{year}-{sequence:06d}"
 
     @property
+    def public_text(self) -> str:
+        """The description every public page, export and Open311 answer shows."""
+        return self.public_description or self.description
+
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.source)
+
+    @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
     @property
     def is_overdue(self) -> bool:
         return bool(self.due_at and self.is_open and self.due_at < timezone.now())
+
+    def service_level(self, now=None, calendar=None):
+        """On track / due soon / overdue (cases.sla.service_level, the one rule for every face)."""
+        from .sla import service_level
+
+        return service_level(
+            self.due_at, is_open=self.is_open, now=now, calendar=calendar, resolved_at=self.resolved_at
+        )
 
     def within_reopen_window(self) -> bool:
         if self.resolved_at is None:
@@ -334,12 +369,30 @@ class CaseContact(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     national_id = models.CharField(_("national ID (cédula)"), max_length=32, blank=True)
+    # Normalised copies (cases/contact.py), indexed: the agent console finds a caller's cases by them and
+    # inbound text messages are matched on phone_normalized.
+    phone_normalized = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    national_id_normalized = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     language = models.CharField(max_length=8, default="es")
+    # How the citizen wants to hear about the case (notifications/). E-mail needs an address and SMS or
+    # WhatsApp a phone; a preference without its address is ignored.
+    notify_email = models.BooleanField(_("by e-mail"), default=True)
+    notify_sms = models.BooleanField(_("by SMS"), default=False)
+    notify_whatsapp = models.BooleanField(_("by WhatsApp"), default=False)
+    # Set when the citizen unsubscribes (link or "BAJA" reply): no more messages about this case.
+    messages_stopped_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("reporter contact")
         verbose_name_plural = _("reporter contacts")
+
+    def save(self, *args, **kwargs) -> None:
+        from .contact import normalize_national_id, normalize_phone
+
+        self.phone_normalized = normalize_phone(self.phone)
+        self.national_id_normalized = normalize_national_id(self.national_id)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"contact of {self.case.number}"
@@ -362,6 +415,9 @@ class CaseEvent(models.Model):
         TRANSFERRED = "transfer", _("Transferred")
         COMMENT = "comment", _("Comment")
         SURVEY = "survey", _("Survey answered")
+        REASSIGNED = "reassign", _("Reassigned")
+        CATEGORY_CHANGED = "change_category", _("Category changed")
+        MODERATED = "moderate", _("Moderated")
 
     # Covered by the (case, created_at) timeline index.
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
@@ -417,6 +473,17 @@ class Attachment(models.Model):
         return self.content_type.startswith("image/")
 
 
+class SdgAnswer(models.IntegerChoices):
+    DONT_KNOW = 0, _("Don't know / does not apply")
+    STRONGLY_DISAGREE = 1, _("Strongly disagree")
+    DISAGREE = 2, _("Disagree")
+    AGREE = 3, _("Agree")
+    STRONGLY_AGREE = 4, _("Strongly agree")
+
+
+SDG_SCALE = SdgAnswer.choices
+
+
 class SurveyResponse(models.Model):
     """The citizen's satisfaction with a resolved case; one per case (SDG 16.6.2)."""
 
@@ -424,7 +491,18 @@ class SurveyResponse(models.Model):
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1-5)"))
     solved = models.BooleanField(_("was the problem solved?"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    # The optional SDG 16.6.2 part (UN methodology): five attributes on a 4-point agree/disagree scale
+    # with no neutral option. None = not answered; DONT_KNOW is recorded but left out of the shares.
+    accessibility = models.PositiveSmallIntegerField(_("accessibility"), null=True, blank=True, choices=SDG_SCALE)
+    affordability = models.PositiveSmallIntegerField(_("affordability"), null=True, blank=True, choices=SDG_SCALE)
+    equal_treatment = models.PositiveSmallIntegerField(_("equal treatment"), null=True, blank=True, choices=SDG_SCALE)
+    effective_delivery = models.PositiveSmallIntegerField(
+        _("effective delivery"), null=True, blank=True, choices=SDG_SCALE
+    )
+    timeliness = models.PositiveSmallIntegerField(_("timeliness"), null=True, blank=True, choices=SDG_SCALE)
     created_at = models.DateTimeField(default=timezone.now)
+
+    SDG_ATTRIBUTES = ("accessibility", "affordability", "equal_treatment", "effective_delivery", "timeliness")
 
     class Meta:
         constraints = [

@@ -19,6 +19,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from entities.models import Entity
 
+from .events import record_event, record_events
 from .models import Case, CaseContact, CaseEvent, Channel, RejectionReason, State, SurveyResponse
 from .routing import route_case
 from .sla import WorkCalendar
@@ -108,8 +109,10 @@ def create_case(
     )
     case.save()
     if clean.contact and not clean.is_anonymous:
-        CaseContact.objects.create(case=case, language=contact_language(data.language), **clean.contact)
-    CaseEvent.objects.bulk_create(
+        CaseContact.objects.create(
+            case=case, language=contact_language(data.language), **clean.contact, **clean.notify
+        )
+    record_events(
         [
             CaseEvent(
                 case=case,
@@ -161,9 +164,9 @@ def transition(
     except TransitionNotAllowed as exc:  # a condition such as the reopen window failed
         raise InvalidTransition(locked, action) from exc
     locked.save()
-    CaseEvent.objects.create(
-        case=locked,
-        kind=action,
+    record_event(
+        locked,
+        action,
         public=(action in PUBLIC_ACTIONS) if public is None else public,
         actor=actor.user,
         channel=actor.channel,
@@ -229,9 +232,9 @@ def citizen_reopen(case: Case, reason: str, channel: str = Channel.WEB) -> Case:
 def add_comment(case: Case, actor: Actor, message: str, *, public: bool) -> CaseEvent:
     # A comment is news on the case: integrations polling `updated_after` must see it.
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
-    return CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.COMMENT,
+    return record_event(
+        case,
+        CaseEvent.Kind.COMMENT,
         public=public,
         actor=actor.user,
         channel=actor.channel,
@@ -251,7 +254,7 @@ def submit_survey(case: Case, satisfaction: int, solved: bool, comment: str = ""
     if not 1 <= int(satisfaction) <= 5:
         raise ValidationError({"satisfaction": _("Choose a value from 1 to 5.")})
     response = SurveyResponse.objects.create(case=locked, satisfaction=satisfaction, solved=solved, comment=comment.strip())
-    CaseEvent.objects.create(case=locked, kind=CaseEvent.Kind.SURVEY, public=False, channel=Channel.WEB)
+    record_event(locked, CaseEvent.Kind.SURVEY, public=False, channel=Channel.WEB)
     return response
 
 

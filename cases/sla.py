@@ -8,7 +8,9 @@ from functools import lru_cache
 
 import holidays
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 @lru_cache(maxsize=64)
@@ -65,3 +67,44 @@ class WorkCalendar:
         due_day = self.add_business_days(local_day, days)
         end = dt.datetime.combine(due_day, dt.time(23, 59, 59))
         return timezone.make_aware(end, tz)
+
+
+class ServiceLevel(models.TextChoices):
+    """Where an open case stands against its due date. One rule for the back office, the notifications
+    and the published figures: `service_level()` and `WorkCalendar.due_soon_until()`."""
+
+    ON_TRACK = "on_track", _("On track")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+def due_soon_until(calendar: WorkCalendar, now: dt.datetime | None = None) -> dt.datetime:
+    """The end of the SLA_DUE_SOON_BUSINESS_DAYS-th business day from today: a case due before then (and
+    not yet overdue) is due soon. Querysets filter `due_at__lte` this value; `service_level()` uses it too."""
+    now = now or timezone.now()
+    return calendar.due_at(now, settings.SLA_DUE_SOON_BUSINESS_DAYS)
+
+
+def service_level(
+    due_at: dt.datetime | None,
+    *,
+    is_open: bool,
+    now: dt.datetime | None = None,
+    calendar: WorkCalendar | None = None,
+    resolved_at: dt.datetime | None = None,
+) -> ServiceLevel | None:
+    """The badge of one case. Open cases: overdue past the due date, due soon within the window, else on
+    track. A closed case is judged at its resolution: overdue if it was resolved late, else on track.
+    None when the case has no due date."""
+    if due_at is None:
+        return None
+    now = now or timezone.now()
+    if not is_open:
+        if resolved_at is None:
+            return None
+        return ServiceLevel.OVERDUE if resolved_at > due_at else ServiceLevel.ON_TRACK
+    if due_at < now:
+        return ServiceLevel.OVERDUE
+    if due_at <= due_soon_until(calendar or WorkCalendar(), now):
+        return ServiceLevel.DUE_SOON
+    return ServiceLevel.ON_TRACK

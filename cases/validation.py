@@ -48,6 +48,10 @@ class NewCase:
     contact_phone: str = ""
     contact_national_id: str = ""
     language: str = "es"
+    # How the citizen wants to hear about the case; None means "not asked" (see notification_preferences).
+    notify_email: bool | None = None
+    notify_sms: bool | None = None
+    notify_whatsapp: bool | None = None
 
 
 @dataclass
@@ -62,6 +66,7 @@ class CleanCase:
     attributes: dict[str, Any]
     is_anonymous: bool
     contact: dict[str, str]
+    notify: dict[str, bool] = field(default_factory=dict)
 
 
 class CaseErrors:
@@ -245,6 +250,7 @@ def validate_new_case(data: NewCase, categories=None) -> CleanCase:
     elif category:
         attributes = clean_attributes(category, raw_attributes, errors)
     is_anonymous, contact = clean_contact(data, category, errors)
+    notify = notification_preferences(data, contact)
     errors.raise_if_any()
     assert category is not None
     return CleanCase(
@@ -258,4 +264,15 @@ def validate_new_case(data: NewCase, categories=None) -> CleanCase:
         attributes=attributes,
         is_anonymous=is_anonymous,
         contact=contact,
+        notify=notify,
     )
+
+
+def notification_preferences(data: NewCase, contact: dict[str, str]) -> dict[str, bool]:
+    """The citizen's choice of channels, each only where its address was given. A channel not asked
+    about (None) follows the default: e-mail when an address was given, else SMS when a phone was."""
+    has_email, has_phone = bool(contact.get("email")), bool(contact.get("phone"))
+    email = has_email if data.notify_email is None else bool(data.notify_email) and has_email
+    sms = (has_phone and not has_email) if data.notify_sms is None else bool(data.notify_sms) and has_phone
+    whatsapp = bool(data.notify_whatsapp) and has_phone
+    return {"notify_email": email, "notify_sms": sms, "notify_whatsapp": whatsapp}

@@ -90,6 +90,10 @@ class Entity(models.Model):
     is_contact_center = models.BooleanField(_("contact center (triage queue)"), default=False)
     # Only the oversight body sees sensitive categories (corruption complaints).
     is_oversight = models.BooleanField(_("oversight body"), default=False)
+    # The operations board (operations/): operators of an operations center see every open alert; a
+    # responding agency (civil protection, fire, police, health, water) is dispatched to alerts.
+    is_operations_center = models.BooleanField(_("operations center"), default=False)
+    is_responding_agency = models.BooleanField(_("responding agency"), default=False)
     active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -113,7 +117,8 @@ class Membership(models.Model):
 
     Roles (DESIGN.md): agent (311 contact center, files for callers, sees all non-sensitive cases),
     staff (own entity's cases), supervisor (staff + assigns, edits the entity's catalog), investigator
-    (oversight entity: sensitive categories only), operator (operations board: urgent cases).
+    (oversight entity: sensitive categories only), operator (operations board: urgent cases), dispatcher
+    (a responding agency: the alerts dispatched to it).
     Administrators are Django superusers and have no membership.
     """
 
@@ -123,6 +128,7 @@ class Membership(models.Model):
         SUPERVISOR = "supervisor", _("Entity supervisor")
         INVESTIGATOR = "investigator", _("Oversight investigator")
         OPERATOR = "operator", _("Operations operator")
+        DISPATCHER = "dispatcher", _("Agency dispatcher")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("entity"))

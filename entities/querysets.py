@@ -39,6 +39,7 @@ class Roles:
     supervisor_entities: frozenset[int] = field(default_factory=frozenset)
     investigator_entities: frozenset[int] = field(default_factory=frozenset)
     operator_entities: frozenset[int] = field(default_factory=frozenset)
+    dispatcher_entities: frozenset[int] = field(default_factory=frozenset)
 
     @classmethod
     def of(cls, user) -> "Roles":
@@ -62,6 +63,7 @@ class Roles:
             supervisor_entities=frozenset(by_role["supervisor"]),
             investigator_entities=frozenset(by_role["investigator"] & oversight_ids),
             operator_entities=frozenset(by_role["operator"]),
+            dispatcher_entities=frozenset(by_role["dispatcher"]),
         )
         user._ventanilla_roles = roles
         return roles
@@ -79,8 +81,16 @@ class Roles:
         return bool(self.operator_entities)
 
     @property
+    def is_dispatcher(self) -> bool:
+        return bool(self.dispatcher_entities)
+
+    @property
     def is_staff_member(self) -> bool:
         """Any back-office role at all."""
         return self.is_admin or bool(
-            self.agent_entities | self.staff_entities | self.investigator_entities | self.operator_entities
+            self.agent_entities
+            | self.staff_entities
+            | self.investigator_entities
+            | self.operator_entities
+            | self.dispatcher_entities
         )

@@ -47,6 +47,9 @@ def envstr(name: str, default: str | None = None) -> str:
 
 
 DEBUG = envbool("DEBUG", False)
+# The demo: its accounts have published passwords and TOTP secrets (docs/demo.md). Apart from DEBUG so
+# that the demo can serve as production does (compressed static files, friendly error pages).
+DEMO = envbool("DEMO", DEBUG)
 # The test runner gets development-grade defaults without DEBUG (tests must see production behaviour).
 TESTING = envbool("VENTANILLA_TESTING", Path(sys.argv[0]).name in {"pytest", "py.test"} or "xdist" in sys.modules)
 
@@ -136,6 +139,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not the in-memory default) so that tests with several threads share one database; one per
     # process so that parallel workers (and parallel test runs on one machine) never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+elif TESTING:
+    # Several checkouts may run the suite on one PostgreSQL server at once (developers' worktrees, CI):
+    # each run gets test databases of its own. pytest-xdist adds the worker suffix to this name.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, jobs and live updates ---------------------------------------------------------------
@@ -258,6 +265,11 @@ SURVEY_WINDOW_DAYS = envint("SURVEY_WINDOW_DAYS", 30)
 # Failed tracking lookups (wrong token or number) allowed per client address per hour (portal/journey).
 TRACKING_LOOKUP_FAILURES_PER_HOUR = envint("TRACKING_LOOKUP_FAILURES_PER_HOUR", 30)
 DEFAULT_SLA_BUSINESS_DAYS = envint("DEFAULT_SLA_BUSINESS_DAYS", 10)
+# An open case due within this many business days is "due soon" (cases/sla.py: queue badge, staff
+# notifications and the supervisors' digest all use it).
+SLA_DUE_SOON_BUSINESS_DAYS = envint("SLA_DUE_SOON_BUSINESS_DAYS", 2)
+# Phone numbers without a country prefix are read as numbers of this region (cases/contact.py).
+PHONE_REGION = envstr("PHONE_REGION", "PA")
 
 # The procedures catalog: the jurisdiction's currency, the category that receives "this information is
 # outdated" reports, how old a review may be before the page says so, and the search synonyms.

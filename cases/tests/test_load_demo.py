@@ -28,9 +28,9 @@ def load_demo(**options) -> str:
     return out.getvalue()
 
 
-def test_it_refuses_to_run_with_debug_off(db):
-    assert not settings.DEBUG
-    with pytest.raises(CommandError, match="DEBUG"):
+def test_it_refuses_to_run_outside_the_demo(db, settings):
+    settings.DEMO = False
+    with pytest.raises(CommandError, match="DEMO=1"):
         call_command("load_demo", cases=CASES)
     assert not get_user_model().objects.exists()
     assert not Case.objects.exists()

@@ -30,13 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=DEMO_CASES, help=f"Cases to generate (default {DEMO_CASES}).")
         parser.add_argument("--seed", type=int, default=2026, help="Same seed, same cases (default 2026).")
         parser.add_argument(
-            "--force", action="store_true", help="Run with DEBUG off too. Never on a server others can reach."
+            "--force", action="store_true", help="Run outside the demo too. Never on a server others can reach."
         )
 
     def handle(self, *args, dir=None, cases, seed, force, **options):
-        if not settings.DEBUG and not force:
+        if not settings.DEMO and not force:
             raise CommandError(
-                "load_demo creates staff accounts whose password is published, so it runs only with DEBUG on. "
+                "load_demo creates staff accounts whose password is published, so it runs only in the demo "
+                "(DEMO=1). "
                 "Use --force to run it anyway, and never on a server that others can reach."
             )
         if cases < 0:

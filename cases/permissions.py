@@ -1,0 +1,67 @@
+"""Who may *act* on a case — one copy for the REST API, the back office and the operations board. Who may *see* it is decided only by `Case.objects.visible_to()`; every rule
+here applies to a case the user can already see, so it can only narrow access, never widen it.
+
+- working a case (transitions): staff and supervisors of the entity in charge; oversight investigators for
+  sensitive cases; 311 agents for cases waiting in the triage queue; administrators for non-sensitive ones;
+- commenting: whoever works the case, and 311 agents on any case they see (a caller phones back);
+- personal data of the reporter: staff of the entity in charge, 311 agents, investigators for sensitive
+  cases. Not administrators, operators or the reporter's own API view: none of them needs it to do their work;
+- assigning someone else: supervisors of the entity in charge, investigators (sensitive) and administrators;
+  anyone who works the case may take it themselves.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from .models import Case
+from entities.querysets import Roles
+
+
+def is_back_office(user) -> bool:
+    return Roles.of(user).is_staff_member
+
+
+def in_triage(case: Case) -> bool:
+    return case.entity_id is None or case.entity.is_contact_center
+
+
+def works_case(user, case: Case) -> bool:
+    roles = Roles.of(user)
+    if case.category.sensitive:
+        return roles.is_investigator
+    if roles.is_admin or case.entity_id in roles.staff_entities:
+        return True
+    return roles.is_agent and in_triage(case)
+
+
+def may_comment(user, case: Case) -> bool:
+    return works_case(user, case) or (Roles.of(user).is_agent and not case.category.sensitive)
+
+
+def sees_contact(user, case: Case) -> bool:
+    roles = Roles.of(user)
+    if case.category.sensitive:
+        return roles.is_investigator
+    return case.entity_id in roles.staff_entities or roles.is_agent
+
+
+def may_be_assigned(user, case: Case) -> bool:
+    """A person who can hold the case: staff of the entity in charge, or an investigator for sensitive cases."""
+    if user is None or not user.is_active:
+        return False
+    roles = Roles.of(user)
+    if case.category.sensitive:
+        return roles.is_investigator
+    return case.entity_id in roles.staff_entities
+
+
+def may_assign_others(user, case: Case) -> bool:
+    roles = Roles.of(user)
+    if case.category.sensitive:
+        return roles.is_investigator
+    return roles.is_admin or case.entity_id in roles.supervisor_entities
+
+
+def find_assignee(username: str):
+    return get_user_model().objects.filter(username=username, is_active=True).first()
