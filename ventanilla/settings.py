@@ -198,6 +198,9 @@ AXES_LOCKOUT_TEMPLATE = "backoffice/auth/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = 1 if envbool("BEHIND_PROXY", False) else None
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Ventanilla")
+# Repeated wrong codes are locked out by django-axes like wrong passwords (per username and address);
+# django-otp's own per-device delay would also let a stranger slow down a colleague's device.
+OTP_TOTP_THROTTLE_FACTOR = 0
 # A back-office session ends after this many minutes without a request (backoffice/middleware.py).
 STAFF_SESSION_IDLE_MINUTES = envint("STAFF_SESSION_IDLE_MINUTES", 30)
 # How long a password check waits for its second factor before the sign-in starts again.
