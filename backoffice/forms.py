@@ -27,13 +27,17 @@ ANSWER_MAX_LENGTH = 4000
 class GovukForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            css = next((c for kind, c in WIDGET_CLASSES.items() if type(widget) is kind), "govuk-input")
-            if self.errors.get(name):
-                css += f" {css.split()[0]}--error"
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
-            widget.attrs.setdefault("class", css)
+        for field in self.fields.values():
+            css = next((c for kind, c in WIDGET_CLASSES.items() if type(field.widget) is kind), "govuk-input")
+            field.widget.attrs.setdefault("class", css)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs['class']} {attrs['class'].split()[0]}--error"
+                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
 
 class PasswordForm(GovukForm):

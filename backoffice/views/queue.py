@@ -37,7 +37,10 @@ def _filter_query(request: HttpRequest) -> str:
 @staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # A filter with a value the form does not know (an old bookmark, a forged link) is left out; the rest apply.
+    if form.is_bound:
+        form.is_valid()
+    data = getattr(form, "cleaned_data", {})
     now, calendar = timezone.now(), WorkCalendar()
     cases = q.filtered(request.user, data, now=now, calendar=calendar)
     result = q.page(q.with_state(cases, data.get("state", "")), data.get("sort") or "due", data.get("after"))
@@ -51,7 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "counts": q.state_counts(cases),
             "cap": q.COUNT_CAP,
-            "next_url": f"?{query}&after={result.next_cursor}" if result.next_cursor else "",
+            "next_url": f"?{query}&{urlencode({'after': result.next_cursor})}" if result.next_cursor else "",
             "first_url": f"?{query}" if data.get("after") else "",
             "query": query,
             "saved": SavedFilter.objects.filter(user=request.user),
