@@ -176,6 +176,8 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             return render_case(request, case, changed=changed.events, status=409)
         except InvalidTransition as refused:
             form.add_error(None, str(refused))
+            # The action's form may not be on the page in this state: say it in the banner too.
+            messages.error(request, str(refused))
         except ValidationError as error:
             _apply_errors(form, error)
         else:
