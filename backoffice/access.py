@@ -41,7 +41,8 @@ def admin_login(request, extra_context=None):
     """The admin signs in through the back office's sign-in page (one lockout, one second factor).
     A verified member of staff who is not an administrator gets the admin's own "not authorised" page."""
     from django.contrib import admin
+    from django.contrib.admin import AdminSite
 
     if is_verified(request.user):
-        return type(admin.site).login(admin.site, request, extra_context)
+        return AdminSite.login(admin.site, request, extra_context)
     return redirect_to_login(request.GET.get("next") or "/admin/")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -255,7 +255,7 @@ def public_requests() -> QuerySet:
             image_id=Subquery(first_image),
             submitted_media_url=F("open311_submission__media_url"),
             # Case.public_text: the moderated description when there is one (personal data redacted).
-            public_text=Coalesce(NullIf("public_description", Value("")), "description"),
+            public_text=Coalesce(NullIf("public_description", Value("")), "description", output_field=TextField()),
         )
         .values(*REQUEST_COLUMNS)
     )
