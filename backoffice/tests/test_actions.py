@@ -77,7 +77,8 @@ def test_transfer_needs_a_reason(office, world, rubbish):
     response = act(office, rubbish, "transfer", entity=world.idaan.code, reason="")
     assert response.status_code == 400 and snapshot(rubbish) == before
     assert "data-form-errors" in response.content.decode() or "govuk-error-message" in response.content.decode()
-    act(office, rubbish, "transfer", entity=world.idaan.code, reason="Es una fuga de agua.")
+    response = act(office, rubbish, "transfer", entity=world.idaan.code, reason="Es una fuga de agua.")
+    assert response["Location"] == "/oficina/"  # back to the queue: the case is no longer hers
     case = fresh(rubbish)
     assert case.entity == world.idaan and case.state == State.RECEIVED
     # The case is no longer alice's: she does not see it any more.

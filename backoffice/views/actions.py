@@ -182,6 +182,8 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             _apply_errors(form, error)
         else:
             messages.success(request, DONE[action])
+            if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+                return redirect("backoffice:queue")  # transferred away: no longer this reader's case
             return redirect("backoffice:case", number=case.number)
     case.refresh_from_db()
     return render_case(request, case, bound={action: form}, status=400)
