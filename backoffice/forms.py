@@ -94,7 +94,7 @@ class TransferForm(VersionedForm):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        entities = Entity.objects.active().order_by("name")
+        entities = Entity.objects.active().only("code", "name", "acronym").order_by("name")
         self.fields["entity"].queryset = entities.exclude(pk=case.entity_id) if case else entities
 
 
@@ -148,7 +148,7 @@ class QueueForm(GovukForm):
     q = forms.CharField(label=_("Number or text"), required=False, max_length=100)
     state = forms.ChoiceField(label=_("State"), required=False, choices=[(OPEN, _("Open")), ("all", _("All")), *State.choices])
     category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=Category.objects.all(), to_field_name="code", empty_label=_("Any"))
-    district = forms.ModelChoiceField(label=_("District"), required=False, queryset=District.objects.order_by("name"), to_field_name="code", empty_label=_("Any"))
+    district = forms.ModelChoiceField(label=_("District"), required=False, queryset=District.objects.select_related("province").defer("geometry").order_by("name"), to_field_name="code", empty_label=_("Any"))
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any")), *Channel.choices])
     assigned = forms.ChoiceField(label=_("Assigned"), required=False, choices=ASSIGNED)
     level = forms.ChoiceField(label=_("Service level"), required=False, choices=LEVELS)
@@ -171,7 +171,7 @@ class BulkForm(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["entity"].queryset = Entity.objects.active().order_by("name")
+        self.fields["entity"].queryset = Entity.objects.active().only("code", "name", "acronym").order_by("name")
         # The numbers are checked against what the user may see after validation, not as fixed choices.
         self.fields["cases"].valid_value = lambda value: isinstance(value, str) and len(value) <= 16
 

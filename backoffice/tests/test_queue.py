@@ -97,13 +97,13 @@ def test_sorting(office, world, sort):
 
 
 def test_saved_filters_belong_to_their_owner(office, client, world, rubbish):
-    response = office.post("/oficina/filtros/", {"name": "Sin asignar", "query": "assigned=none"})
+    response = office.post("/oficina/filtros/", {"name": "Mis pendientes", "query": "assigned=none"})
     assert response.status_code == 302
     saved = SavedFilter.objects.get(user=world.alice)
     assert saved.query == "assigned=none"
-    assert "Sin asignar" in office.get(QUEUE).content.decode()
+    assert "Mis pendientes" in office.get(QUEUE).content.decode()
     as_user(office, world.bob)
-    assert "Sin asignar" not in office.get(QUEUE).content.decode()
+    assert "Mis pendientes" not in office.get(QUEUE).content.decode()
     assert office.post(f"/oficina/filtros/{saved.pk}/borrar/").status_code == 404
     as_user(office, world.alice)
     office.post(f"/oficina/filtros/{saved.pk}/borrar/")
@@ -148,3 +148,21 @@ def test_staff_may_not_assign_colleagues_in_bulk(office, world, rubbish):
     assert snapshot(rubbish) == before
     office.post("/oficina/lote/", {"cases": [rubbish.number], "action": "assign", "assignee": ""})
     assert fresh(rubbish).assignee == world.alice
+
+
+def test_the_queue_scope_never_exceeds_visible_to(world, rubbish, david_case):
+    from ventanilla.testing import make_user
+
+    new_case(world, world.corruption, point=None, is_anonymous=True, description="Cobran por un trámite.")
+    new_case(world, world.flooding, point=SAN_MIGUELITO)
+    both = make_user("doble", "staff", world.san_miguelito)
+    from entities.models import Membership
+
+    Membership.objects.create(user=both, entity=world.sinaproc, role=Membership.Role.OPERATOR)
+    users = [world.alice, world.bob, world.charlie, world.supervisor, world.agent, world.investigator, world.operator, world.admin, both]
+    for user in users:
+        work = set(Case.objects.work_of(user).values_list("pk", flat=True))
+        assert work <= set(Case.objects.visible_to(user).values_list("pk", flat=True)), user
+    assert set(Case.objects.work_of(world.alice).values_list("pk", flat=True)) == {rubbish.pk}
+    assert Case.objects.work_of(world.investigator).get().category == world.corruption
+    assert Case.objects.work_of(world.operator).get().category == world.flooding

@@ -58,7 +58,7 @@ def case_for(request: HttpRequest, number: str) -> Case:
     return get_object_or_404(
         Case.objects.visible_to(request.user).select_related(
             "category", "entity", "district__province", "assignee", "duplicate_of", "procedure"
-        ),
+        ).defer("district__geometry"),
         number=number,
     )
 
