@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from backoffice.concurrency import version_of
 from backoffice.models import AnswerTemplate
-from cases.models import Case, CaseEvent, RejectionReason, State
+from cases.models import RejectionReason, State
 from cases.services import Actor, add_comment, transition
 from ventanilla.testing import SAN_MIGUELITO, new_case
 

@@ -3,7 +3,6 @@ the staff attachment view, the contact hidden until "show contact" (each viewing
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 from django.core.files.base import ContentFile

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from backoffice import queue as queue_module
 from backoffice.models import SavedFilter
-from cases.models import Case, CaseEvent, State
+from cases.models import Case, State
 from cases.services import Actor, transition
-from ventanilla.testing import DAVID, SAN_MIGUELITO, new_case
+from ventanilla.testing import SAN_MIGUELITO, new_case
 
 from .core_fixtures import as_user, david_case, fresh, office, rubbish, snapshot  # noqa: F401
 

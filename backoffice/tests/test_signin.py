@@ -8,7 +8,6 @@ import time
 from io import StringIO
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
