@@ -3,12 +3,13 @@ request's language (Accept-Language); personal data appears only where `permissi
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Case, CaseContact, CaseEvent, Category, CategoryAttribute, Channel, RejectionReason, State
+from cases.models import Attachment, Case, CaseContact, CaseEvent, Category, CategoryAttribute, Channel, RejectionReason, State
 from cases.routing import REASONS
 from catalog.models import Procedure
 from entities.models import Entity
@@ -99,12 +100,27 @@ class CaseSummarySerializer(serializers.ModelSerializer):
         return case.assignee.get_username()
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["content_type", "size", "public", "created_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, attachment: Attachment) -> str:
+        path = reverse("backoffice:attachment", kwargs={"pk": attachment.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class CaseDetailSerializer(CaseSummarySerializer):
     duplicate_of = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     procedure = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     rejection_reason = OptionalChoiceField(choices=RejectionReason.choices)
     contact = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
 
     class Meta(CaseSummarySerializer.Meta):
         fields = CaseSummarySerializer.Meta.fields + [
@@ -120,8 +136,14 @@ class CaseDetailSerializer(CaseSummarySerializer):
             "closed_at",
             "contact",
             "available_actions",
+            "attachments",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, case: Case) -> list[dict]:
+        # Files open through the back office's attachment view, which checks visible_to() again.
+        return AttachmentSerializer(case.attachments.all(), many=True, context=self.context).data
 
     @extend_schema_field(
         ContactSerializer(

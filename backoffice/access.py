@@ -1,5 +1,6 @@
 """Who may open the back office at all. Which cases they see is decided by `Case.objects.visible_to()`
-and what they may do by `cases.permissions`; this only keeps out people with no staff role."""
+and what they may do by `cases.permissions`; this only keeps out people with no staff role, and people
+whose session has not passed the second factor (TOTP, backoffice/views/auth.py)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,37 @@ from django.core.exceptions import PermissionDenied
 from entities.querysets import Roles
 
 
+def is_verified(user) -> bool:
+    """True when the session passed the second factor (django-otp's OTPMiddleware sets `is_verified`)."""
+    check = getattr(user, "is_verified", None)
+    return bool(getattr(user, "is_authenticated", False) and check is not None and check())
+
+
 def staff_required(view):
-    """A signed-in member of staff (any back-office role, or an administrator)."""
+    """A signed-in member of staff (any back-office role, or an administrator) with a verified second factor."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        if not request.user.is_authenticated or not is_verified(request.user):
             return redirect_to_login(request.get_full_path())
         if not Roles.of(request.user).is_staff_member:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def administrators_only(request) -> bool:
+    """The Django admin: active superusers whose session passed the second factor."""
+    return request.user.is_active and request.user.is_superuser and is_verified(request.user)
+
+
+def admin_login(request, extra_context=None):
+    """The admin signs in through the back office's sign-in page (one lockout, one second factor).
+    A verified member of staff who is not an administrator gets the admin's own "not authorised" page."""
+    from django.contrib import admin
+    from django.contrib.admin import AdminSite
+
+    if is_verified(request.user):
+        return AdminSite.login(admin.site, request, extra_context)
+    return redirect_to_login(request.GET.get("next") or "/admin/")

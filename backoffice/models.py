@@ -54,3 +54,61 @@ class InformationContact(models.Model):
 
     def __str__(self) -> str:
         return self.topic
+
+
+class AnswerTemplate(models.Model):
+    """A ready answer for a category (optionally only for one state), in one language. Placeholders are
+    listed in backoffice.answer_templates.PLACEHOLDERS; the body is validated there before it is saved."""
+
+    category = models.ForeignKey(
+        "cases.Category", on_delete=models.CASCADE, related_name="answer_templates", verbose_name=_("category")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, blank=True, help_text=_("Offered only while the case is in this state; empty: always.")
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("answer"), max_length=4000)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="es")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["category", "title", "pk"]
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SavedFilter(models.Model):
+    """A queue filter a member of staff named and keeps (the query string of the queue page)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SessionEpoch(models.Model):
+    """"Sign out everywhere": every session remembers the epoch it was opened in; bumping it ends them all
+    at their next request (backoffice/middleware.py). No row means epoch 0."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    epoch = models.PositiveIntegerField(default=0)
+
+    @classmethod
+    def current(cls, user_id) -> int:
+        return cls.objects.filter(user_id=user_id).values_list("epoch", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls, user) -> int:
+        row, _created = cls.objects.get_or_create(user=user)
+        cls.objects.filter(pk=row.pk).update(epoch=models.F("epoch") + 1)
+        return cls.current(user.pk)

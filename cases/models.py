@@ -247,6 +247,10 @@ class Case(models.Model):
             models.Index(fields=["entity", "state", "-created_at"], name="case_queue"),
             models.Index(fields=["category", "-created_at"], name="case_category"),
             models.Index(fields=["state", "due_at"], name="case_due"),
+            # The back-office queue (backoffice/queue.py): an entity's open cases by due date or age, read
+            # page by page with a keyset on (key, id). Partial: closed cases never enter them.
+            models.Index(fields=["entity", "due_at", "id"], name="case_open_due", condition=models.Q(state__in=OPEN_STATES)),
+            models.Index(fields=["entity", "created_at", "id"], name="case_open_age", condition=models.Q(state__in=OPEN_STATES)),
         ]
         constraints = [
             models.UniqueConstraint(

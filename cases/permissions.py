@@ -65,3 +65,19 @@ def may_assign_others(user, case: Case) -> bool:
 
 def find_assignee(username: str):
     return get_user_model().objects.filter(username=username, is_active=True).first()
+
+
+def may_reassign(user, case: Case, assignee) -> bool:
+    """Taking a case yourself needs you to work it; handing it to someone else is a supervisor's call."""
+    if assignee is not None and assignee.pk == getattr(user, "pk", None):
+        return works_case(user, case) and may_be_assigned(user, case)
+    return may_assign_others(user, case)
+
+
+def may_moderate(user, case: Case) -> bool:
+    """Redacting what the public reads of a case: whoever works it."""
+    return works_case(user, case)
+
+
+def may_change_category(user, case: Case) -> bool:
+    return works_case(user, case)

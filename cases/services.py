@@ -49,6 +49,9 @@ ACTION_LABELS = {
     "reject": gettext_lazy("rejected"),
     "reopen": gettext_lazy("reopened"),
     "transfer": gettext_lazy("transferred"),
+    "reassign": gettext_lazy("reassigned"),
+    "change_category": gettext_lazy("moved to another category"),
+    "moderate": gettext_lazy("moderated"),
 }
 # Events the citizen sees on the public timeline; the rest is internal work.
 PUBLIC_ACTIONS = {"request_info", "receive_reply", "resolve", "close", "reject", "reopen", "transfer", "assign"}
@@ -268,3 +271,126 @@ def recompute_due_dates(cases: Iterable[Case]) -> int:
             Case.objects.filter(pk=case.pk).update(due_at=due)
             changed += 1
     return changed
+
+
+# --- Back office (issue 7): reassign, change category, moderate, followers ------------------------
+
+REASSIGNABLE_STATES = [State.ASSIGNED, State.IN_PROGRESS, State.WAITING_CITIZEN, State.REOPENED]
+
+
+@transaction.atomic
+def reassign(case: Case, actor: Actor, assignee) -> Case:
+    """A case already held changes hands; its state stays. Raises InvalidTransition or ValidationError."""
+    from .permissions import may_be_assigned
+
+    locked = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+    if locked.state not in REASSIGNABLE_STATES:
+        raise InvalidTransition(locked, "reassign")
+    if not may_be_assigned(assignee, locked):
+        raise ValidationError({"assignee": _("This person cannot hold the case: choose a member of the entity in charge.")})
+    if assignee.pk == locked.assignee_id:
+        raise ValidationError({"assignee": _("The case is already assigned to this person.")})
+    previous = locked.assignee
+    locked.assignee = assignee
+    locked.save(update_fields=["assignee", "updated_at"])
+    record_event(
+        locked,
+        CaseEvent.Kind.REASSIGNED,
+        public=False,
+        actor=actor.user,
+        channel=actor.channel,
+        from_state=locked.state,
+        to_state=locked.state,
+        entity=locked.entity,
+        message=f"{previous.get_username() if previous else '—'} → {assignee.get_username()}",
+    )
+    case.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def change_category(case: Case, actor: Actor, category, note: str = "") -> Case:
+    """Move an open case to another category and route it again (cases.routing). When the new category
+    belongs to another entity the case goes to that entity's intake, as a transfer does."""
+    from .models import OPEN_STATES, Category
+
+    locked = Case.objects.select_for_update().select_related("category", "procedure__entity").get(pk=case.pk)
+    if locked.state not in OPEN_STATES:
+        raise InvalidTransition(locked, "change_category")
+    if not isinstance(category, Category) or not category.active or category.pk == locked.category_id:
+        raise ValidationError({"category": _("Choose another active category.")})
+    if category.sensitive != locked.category.sensitive:
+        raise ValidationError({"category": _("A case cannot move between sensitive and ordinary categories.")})
+    previous_category, previous_entity, from_state = locked.category, locked.entity, locked.state
+    decision = route_case(category, locked.district, procedure=locked.procedure)
+    locked.category = category
+    locked.due_at = WorkCalendar().due_at(locked.created_at, category.sla_business_days)
+    if decision.entity != previous_entity:
+        locked.transfer(to_entity=decision.entity)  # the FSM transition: back to the new entity's intake
+    locked.save()
+    record_event(
+        locked,
+        CaseEvent.Kind.CATEGORY_CHANGED,
+        public=False,
+        actor=actor.user,
+        channel=actor.channel,
+        from_state=from_state,
+        to_state=locked.state,
+        entity=locked.entity,
+        previous_entity=previous_entity if previous_entity != locked.entity else None,
+        reason=decision.reason,
+        message=" ".join(filter(None, [f"{previous_category.code} → {category.code}.", note.strip()])),
+    )
+    case.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def moderate(case: Case, actor: Actor, public_description: str, hide_attachments: Iterable[int] = (), note: str = "") -> Case:
+    """Set what the public reads of the description (personal data redacted) and hide files from the
+    public. The citizen's original text and files stay for staff."""
+    from .models import Attachment
+
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    text = (public_description or "").strip()
+    if not text:
+        raise ValidationError({"public_description": _("Write the description as the public may read it.")})
+    if len(text) > settings.CASE_DESCRIPTION_MAX_LENGTH:
+        raise ValidationError(
+            {"public_description": _("Keep it under %(max)d characters.") % {"max": settings.CASE_DESCRIPTION_MAX_LENGTH}}
+        )
+    hide = set(int(pk) for pk in hide_attachments)
+    hidden = Attachment.objects.filter(case=locked, pk__in=hide, public=True).update(public=False) if hide else 0
+    new_public = "" if text == locked.description.strip() else text
+    if new_public == locked.public_description and not hidden:
+        raise ValidationError({"public_description": _("Nothing changed: edit the text or choose a file to hide.")})
+    locked.public_description = new_public
+    locked.save(update_fields=["public_description", "updated_at"])
+    summary = []
+    if new_public:
+        summary.append(_("Public description redacted."))
+    if hidden:
+        summary.append(_("%(count)d file(s) hidden from the public.") % {"count": hidden})
+    record_event(
+        locked,
+        CaseEvent.Kind.MODERATED,
+        public=False,
+        actor=actor.user,
+        channel=actor.channel,
+        message=" ".join([*summary, note.strip()]).strip(),
+    )
+    case.refresh_from_db()
+    return locked
+
+
+def followers_of(case: Case):
+    """The contacts that should hear about the case: its own reporter's and those of the cases rejected as
+    its duplicates (the original's resolution reaches them too). Never anonymous ones or stopped ones."""
+    from django.db.models import Q
+
+    return CaseContact.objects.filter(
+        Q(case=case)
+        | Q(case__duplicate_of=case, case__state=State.REJECTED, case__rejection_reason=RejectionReason.DUPLICATE),
+        case__is_anonymous=False,
+        messages_stopped_at__isnull=True,
+    ).order_by("pk")

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -227,7 +228,7 @@ def parse_filters(params) -> RequestFilters:
 # Read as plain values, not model instances: a page holds up to 1,000 requests, and building Case
 # objects (with their state machine) costs more than the query itself.
 REQUEST_COLUMNS = (
-    "pk", "number", "state", "description", "address", "lat", "lon", "created_at", "updated_at", "due_at",
+    "pk", "number", "state", "public_text", "address", "lat", "lon", "created_at", "updated_at", "due_at",
     "category__code", "category__name_es", "category__name_en", "entity__name",
     "status_notes", "image_id", "submitted_media_url",
 )
@@ -253,6 +254,8 @@ def public_requests() -> QuerySet:
             status_notes=Subquery(last_note),
             image_id=Subquery(first_image),
             submitted_media_url=F("open311_submission__media_url"),
+            # Case.public_text: the moderated description when there is one (personal data redacted).
+            public_text=Coalesce(NullIf("public_description", Value("")), "description", output_field=TextField()),
         )
         .values(*REQUEST_COLUMNS)
     )
@@ -319,7 +322,7 @@ def request_document(row: dict, absolute: Absolute, language: str) -> dict:
         # Category.name's rule (the active language, Spanish when missing), on a plain row.
         "service_name": row.get(f"category__name_{language}") or row[f"category__name_{settings.LANGUAGE_CODE}"],
         "service_code": row["category__code"],
-        "description": blank_to_none(row["description"]),
+        "description": blank_to_none(row["public_text"]),
         "agency_responsible": row["entity__name"],
         "service_notice": None,
         "requested_datetime": w3c(row["created_at"]),

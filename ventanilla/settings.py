@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "channels",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "entities",
     "cases",
     "catalog",
@@ -96,9 +100,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "backoffice.middleware.StaffSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out sign-in attempt into the lockout page (backoffice/auth views, the admin).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ventanilla.urls"
@@ -174,6 +182,29 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "/oficina/entrar/"
 LOGIN_REDIRECT_URL = "/oficina/"
+# Back-office sign-in (docs/backoffice.md): password, then a TOTP code (django-otp). Failures are locked
+# out per username AND client address together (django-axes), so nobody can lock a colleague out from
+# elsewhere; one mechanism for /oficina/entrar/ and the admin, which signs in through the same page.
+AUTHENTICATION_BACKENDS = [
+    "backoffice.auth_backend.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "backoffice/auth/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = 1 if envbool("BEHIND_PROXY", False) else None
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Ventanilla")
+# Repeated wrong codes are locked out by django-axes like wrong passwords (per username and address);
+# django-otp's own per-device delay would also let a stranger slow down a colleague's device.
+OTP_TOTP_THROTTLE_FACTOR = 0
+# A back-office session ends after this many minutes without a request (backoffice/middleware.py).
+STAFF_SESSION_IDLE_MINUTES = envint("STAFF_SESSION_IDLE_MINUTES", 30)
+# How long a password check waits for its second factor before the sign-in starts again.
+SIGNIN_SECOND_FACTOR_MINUTES = envint("SIGNIN_SECOND_FACTOR_MINUTES", 5)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "es"

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
+from backoffice.access import admin_login, administrators_only
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
     from django.db import connection
@@ -15,12 +17,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def administrators_only(request: HttpRequest) -> bool:
-    # Staff of entities work in the back office (/oficina/); the Django admin is for administrators.
-    return request.user.is_active and request.user.is_superuser
-
-
+# Staff of entities work in the back office (/oficina/); the Django admin is for administrators whose
+# session passed the second factor, and it signs in through the back office's page (backoffice/access.py).
 admin.site.has_permission = administrators_only
+admin.site.login = admin_login
 admin.site.site_header = "Ventanilla"
 
 urlpatterns = [

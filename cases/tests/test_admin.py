@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from backoffice.testing import login_verified
 from ventanilla.testing import SAN_MIGUELITO, make_user, new_case
 
 
@@ -19,7 +20,7 @@ def reports(world):
 @pytest.mark.parametrize("path", ["/admin/", "/admin/cases/case/", "/admin/entities/membership/"])
 def test_entity_staff_with_the_is_staff_flag_get_the_login_page(client, world, path):
     clerk = make_user("clara", "staff", world.san_miguelito, is_staff=True)
-    client.force_login(clerk)
+    login_verified(client, clerk)  # a verified member of staff, but not an administrator
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
@@ -37,14 +38,14 @@ def test_an_outsider_gets_the_login_page(client, world):
 def test_a_deactivated_superuser_cannot_get_in(client, world):
     world.admin.is_active = False
     world.admin.save()
-    client.force_login(world.admin)
+    login_verified(client, world.admin)
     response = client.get("/admin/cases/case/")
     assert response.status_code == 302
 
 
 def test_the_administrators_case_list_shows_ordinary_cases_but_not_sensitive_ones(client, world, reports):
     ordinary, sensitive = reports
-    client.force_login(world.admin)
+    login_verified(client, world.admin)
     response = client.get("/admin/cases/case/")
     assert response.status_code == 200
     assert ordinary.number in response.content.decode()
@@ -57,7 +58,7 @@ def test_the_administrators_case_list_shows_ordinary_cases_but_not_sensitive_one
 @pytest.mark.parametrize("view", ["change", "history", "delete"])
 def test_an_administrator_cannot_open_a_sensitive_case_by_its_address(client, world, reports, view):
     _, sensitive = reports
-    client.force_login(world.admin)
+    login_verified(client, world.admin)
     response = client.get(f"/admin/cases/case/{sensitive.pk}/{view}/", follow=True)
     body = response.content.decode()
     assert "Cobro de coima" not in body
@@ -67,7 +68,7 @@ def test_an_administrator_cannot_open_a_sensitive_case_by_its_address(client, wo
 def test_an_administrator_cannot_read_a_sensitive_case_in_a_history_record(client, world, reports):
     _, sensitive = reports
     record = sensitive.history.first()
-    client.force_login(world.admin)
+    login_verified(client, world.admin)
     response = client.get(f"/admin/cases/case/{sensitive.pk}/history/{record.history_id}/")
     assert response.status_code == 404
     assert "Cobro de coima" not in response.content.decode()
@@ -76,7 +77,7 @@ def test_an_administrator_cannot_read_a_sensitive_case_in_a_history_record(clien
 def test_an_administrator_can_read_an_ordinary_cases_history(client, world, reports):
     ordinary, _ = reports
     record = ordinary.history.first()
-    client.force_login(world.admin)
+    login_verified(client, world.admin)
     assert client.get(f"/admin/cases/case/{ordinary.pk}/history/").status_code == 200
     page = client.get(f"/admin/cases/case/{ordinary.pk}/history/{record.history_id}/")
     assert page.status_code == 200 and ordinary.description in page.content.decode()

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from backoffice.testing import login_verified
 from open311.models import ApiKey
 from open311.tests.helpers import form, post
 from ventanilla.testing import PASSWORD
@@ -45,7 +46,7 @@ def test_every_key_is_different(db):
 
 
 def test_an_administrator_issues_a_key_in_the_admin_and_sees_it_once(client, world):
-    client.login(username="root", password=PASSWORD)
+    login_verified(client, world.admin)  # the admin asks for the second factor
     response = client.post("/admin/open311/apikey/add/", {"name": "Diario La Prensa", "channel": "api"}, follow=True)
     assert response.status_code == 200
     key = ApiKey.objects.get(name="Diario La Prensa")
@@ -58,7 +59,7 @@ def test_an_administrator_issues_a_key_in_the_admin_and_sees_it_once(client, wor
 
 def test_an_administrator_revokes_keys_and_they_stop_working(client, world):
     key, raw = ApiKey.issue("Integrador")
-    client.login(username="root", password=PASSWORD)
+    login_verified(client, world.admin)  # the admin asks for the second factor
     client.post("/admin/open311/apikey/", {"action": "revoke_keys", "_selected_action": [key.pk]})
     key.refresh_from_db()
     assert not key.is_active

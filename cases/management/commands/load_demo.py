@@ -48,6 +48,10 @@ class Command(BaseCommand):
         staff_file = folder / "staff.json"
         rows = json.loads(staff_file.read_text(encoding="utf-8")) if staff_file.exists() else []
         load_staff(rows, DEMO_PASSWORD)
+        # The second factor: one published secret for every demo account (docs/demo.md).
+        from backoffice.demo import give_demo_devices
+
+        give_demo_devices(row["username"] for row in rows)
         existing = Case.objects.count()
         if existing:
             self.stdout.write(f"cases: {existing:,} already there, none generated")
@@ -65,7 +69,9 @@ class Command(BaseCommand):
         if not rows:
             return
         self.stdout.write("")
-        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        from backoffice.demo import DEMO_TOTP_SECRET
+
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}; TOTP secret for all: {DEMO_TOTP_SECRET}):")
         width = max(len(row["username"]) for row in rows)
         for row in rows:
             where = row.get("entity") or ""
