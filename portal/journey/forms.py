@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.attachments import CleanUpload, InvalidUpload, validate_upload
-from cases.models import Category, CategoryAttribute, Channel
+from cases.models import Category, CategoryAttribute, Channel, SdgAnswer
 from cases.validation import NewCase, validate_new_case
 
 SURVEY_COMMENT_MAX_LENGTH = 2000
@@ -351,8 +351,8 @@ class SurveyForm(SummaryMixin, forms.Form):
     )
     comment = forms.CharField(required=False, strip=True, widget=forms.Textarea)
     # The optional SDG 16.6.2 part: four points, no neutral option, "don't know" recorded apart.
-    SDG_CHOICES = [("4", _("Strongly agree")), ("3", _("Agree")), ("2", _("Disagree")), ("1", _("Strongly disagree")),
-                   ("0", _("Don't know / does not apply"))]  # fmt: skip
+    # The labels are the model's (cases.models.SdgAnswer): agree first, "don't know" last.
+    SDG_CHOICES = [(str(answer.value), answer.label) for answer in sorted(SdgAnswer, key=lambda a: (a == 0, -a))]
     SDG_STATEMENTS = [
         ("accessibility", _("It was easy to reach the service (place, phone, website, opening hours).")),
         ("affordability", _("What I had to pay, if anything, was affordable.")),

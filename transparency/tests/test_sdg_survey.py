@@ -21,7 +21,7 @@ def test_the_survey_offers_five_statements_on_a_four_point_scale_with_dont_know(
 
     for name in SurveyResponse.SDG_ATTRIBUTES:
         assert html.count(f'name="{name}"') == 5  # four points and "don't know", no neutral option
-    assert "No sé / no aplica" in html
+    assert "No sabe / no aplica" in html
 
 
 def test_sdg_answers_are_recorded_and_may_be_left_out(client, world):
