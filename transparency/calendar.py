@@ -21,23 +21,35 @@ from .models import CalendarDay
 
 @transaction.atomic
 def fill_calendar(first: dt.date, last: dt.date, calendar: WorkCalendar | None = None) -> int:
-    """Rewrite the calendar table for [first - 1 day, last + 1 day]; returns the number of rows.
+    """Make the calendar table hold [first - 1 day, last + 1 day]; returns the number of rows written.
 
-    Rewritten whole each time: a non-working day declared after the fact must change the next
-    computation, and the table is small.
+    Days already stored with the same values are left alone, so the usual call (a page showing the
+    provisional month) reads a few thousand small rows and writes nothing; a non-working day declared
+    after the fact rewrites the days that changed. Rows are upserted, so two computations at once
+    cannot collide. The index counts from `first`; only differences between indices are ever used.
     """
     calendar = calendar or WorkCalendar()
     tz = timezone.get_default_timezone()
     first, last = first - dt.timedelta(days=1), last + dt.timedelta(days=1)
-    rows, index, day = [], 0, first
+    stored = {
+        row[0]: row[1:]
+        for row in CalendarDay.objects.filter(date__gte=first, date__lte=last).values_list("date", "is_business_day", "business_index")
+    }
+    base = CalendarDay.objects.filter(date=first).values_list("business_index", flat=True).first() or 0
+    rows, index, day = [], base, first
     while day <= last:
         business = calendar.is_business_day(day)
-        index += int(business)
-        midnight = timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
-        rows.append(CalendarDay(date=day, starts_at=midnight, is_business_day=business, business_index=index))
+        if day != first:
+            index += int(business)
+        if stored.get(day) != (business, index):
+            midnight = timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
+            rows.append(CalendarDay(date=day, starts_at=midnight, is_business_day=business, business_index=index))
         day += dt.timedelta(days=1)
-    CalendarDay.objects.all().delete()
-    CalendarDay.objects.bulk_create(rows, batch_size=2000)
+    if rows:
+        CalendarDay.objects.bulk_create(
+            rows, batch_size=2000, update_conflicts=True, unique_fields=["date"],
+            update_fields=["starts_at", "is_business_day", "business_index"],
+        )  # fmt: skip
     return len(rows)
 
 
