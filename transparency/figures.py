@@ -16,13 +16,14 @@ from math import ceil
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import Count, DateTimeField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from backoffice.models import InformationContact
-from cases.models import ONLINE_CHANNELS, Case, CaseEvent, Category, Channel, RejectionReason, State, SurveyResponse
+from cases.models import ONLINE_CHANNELS, OPEN_STATES, Case, CaseEvent, Category, Channel, RejectionReason, State, SurveyResponse
 from entities.models import Entity
 
 from .calendar import business_index, fill_calendar
@@ -131,33 +132,44 @@ class MonthComputation:
         received = _window(cases, "created_at", start, end).values(**cell)
         self._fold(received.annotate(received=Count("id"), imported=Count("id", filter=~Q(source=""))), ("received", "imported"))
 
-        closing = cases.annotate(fc=figures_closed_at())
-        closed = _window(closing, "fc", start, end).annotate(days=business_index("fc") - business_index("created_at"))
-        rows = closed.values("days", **cell).annotate(closed=Count("id"), closed_within_sla=Count("id", filter=Q(fc__lte=F("due_at"))))
-        for row in rows:
-            tally = self.cells[(row["e"], row["c"])]
-            tally.counts["closed"] += row["closed"]
-            tally.counts["closed_within_sla"] += row["closed_within_sla"]
-            tally.days[row["days"]] += row["closed"]
+        # Cases that are not duplicates close at their own resolution: no join, plain columns. Duplicates
+        # (a few per cent) are taken apart, with the join to their original that their closing needs.
+        plain = cases.filter(rejection_reason="")
+        duplicates = cases.filter(rejection_reason=RejectionReason.DUPLICATE).annotate(fc=figures_closed_at())
+        resolved = _window(plain.filter(state__in=DONE), "resolved_at", start, end).annotate(fc=F("resolved_at"))
+        for closed in (resolved, _window(duplicates, "fc", start, end)):
+            closed = closed.annotate(days=business_index("fc") - business_index("created_at"))
+            rows = closed.values("days", **cell).annotate(closed=Count("id"), closed_within_sla=Count("id", filter=Q(fc__lte=F("due_at"))))
+            for row in rows:
+                tally = self.cells[(row["e"], row["c"])]
+                tally.counts["closed"] += row["closed"]
+                tally.counts["closed_within_sla"] += row["closed_within_sla"]
+                tally.days[row["days"]] += row["closed"]
 
-        open_at_end = (
-            closing.filter(created_at__lt=end)
-            .filter(Q(fc__isnull=True) | Q(fc__gte=end))
-            .exclude(Q(rejection_reason=RejectionReason.NOT_COMPETENT) & Q(closed_at__lt=end))
+        # Open at the end: received before it, and neither closed nor returned before it.
+        still_open = (
+            Q(rejection_reason="", state__in=OPEN_STATES)
+            | Q(rejection_reason="", state__in=DONE, resolved_at__gte=end)
+            | Q(rejection_reason=RejectionReason.NOT_COMPETENT, closed_at__gte=end)
         )
-        self._fold(
-            open_at_end.values(**cell).annotate(backlog=Count("id"), overdue=Count("id", filter=Q(due_at__lt=end))),
-            ("backlog", "overdue"),
-        )
+        open_duplicates = duplicates.filter(Q(fc__isnull=True) | Q(fc__gte=end))
+        for open_at_end in (cases.filter(still_open), open_duplicates):
+            self._fold(
+                open_at_end.filter(created_at__lt=end).values(**cell).annotate(backlog=Count("id"), overdue=Count("id", filter=Q(due_at__lt=end))),
+                ("backlog", "overdue"),
+            )
         returned = _window(cases.filter(rejection_reason=RejectionReason.NOT_COMPETENT), "closed_at", start, end)
         self._fold(returned.values(**cell).annotate(returned=Count("id")), ("returned",))
 
-        events = _window(CaseEvent.objects.exclude(case__rejection_reason=RejectionReason.SPAM), "created_at", start, end)
-        reopened = events.filter(kind=CaseEvent.Kind.REOPENED).values(e=F("case__entity_id"), c=F("case__category_id"))
-        self._fold(reopened.annotate(reopened=Count("id")), ("reopened",))
-        transfers = events.filter(kind=CaseEvent.Kind.TRANSFERRED, previous_entity__isnull=False)
-        transfers = transfers.values(e=F("previous_entity_id"), c=F("case__category_id"))
-        self._fold(transfers.annotate(transferred_out=Count("id")), ("transferred_out",))
+        # One pass over the month's reopenings and transfers (a partial index holds only those kinds).
+        events = _window(CaseEvent.objects.filter(kind__in=[CaseEvent.Kind.REOPENED, CaseEvent.Kind.TRANSFERRED]), "created_at", start, end)
+        events = events.exclude(case__rejection_reason=RejectionReason.SPAM)
+        rows = events.values("kind", "previous_entity_id", e=F("case__entity_id"), c=F("case__category_id")).annotate(n=Count("id"))
+        for row in rows:
+            if row["kind"] == CaseEvent.Kind.REOPENED:
+                self.cells[(row["e"], row["c"])].counts["reopened"] += row["n"]
+            elif row["previous_entity_id"] is not None:
+                self.cells[(row["previous_entity_id"], row["c"])].counts["transferred_out"] += row["n"]
 
         surveys = _window(SurveyResponse.objects.exclude(case__rejection_reason=RejectionReason.SPAM), "created_at", start, end)
         survey_counts: dict[str, Any] = {
@@ -221,6 +233,15 @@ def rank_entities(rows: list[dict[str, Any]], min_closed: int) -> None:
 def compute_month(year: int, month: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """All the figures of one month, as plain data (what a publication freezes)."""
     now = now or timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # These are a handful of one-off aggregations: compiling them (JIT) costs more than it saves.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        return _compute_month(year, month, now)
+
+
+def _compute_month(year: int, month: int, now: dt.datetime) -> dict[str, Any]:
     computation = MonthComputation(year, month)
     first = Case.objects.order_by("created_at").values_list("created_at", flat=True).first() or computation.start
     first_day = min(timezone.localtime(first).date(), computation.start.date())
