@@ -104,7 +104,7 @@ def month_json(request: HttpRequest, year: str, month: str) -> JsonResponse:
             "published_at": published.published_at.isoformat() if published else None,
             "revision_note": published.revision_note if published else "",
             "min_closed": published.min_closed if published else None,
-            "national": {k: v for k, v in figures.national.items()},
+            "national": figures.national,
             "entities": [
                 {"entity_code": r["entity_code"], "entity_name": r["entity_name"], "entity_kind": r["entity_kind"],
                  "rank": r["rank"], "figures": r["figures"]}  # fmt: skip
