@@ -444,7 +444,11 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["case", "created_at"], name="event_timeline")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="event_timeline"),
+            # The published figures count a month's reopenings and transfers; only those rows are indexed.
+            models.Index(fields=["created_at"], condition=models.Q(kind__in=["reopen", "transfer"]), name="event_reopen_transfer"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"

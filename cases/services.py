@@ -20,7 +20,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from entities.models import Entity
 
 from .events import record_event, record_events
-from .models import Case, CaseContact, CaseEvent, Channel, RejectionReason, State, SurveyResponse
+from .models import Case, CaseContact, CaseEvent, Channel, RejectionReason, SdgAnswer, State, SurveyResponse
 from .routing import route_case
 from .sla import WorkCalendar
 from .validation import CleanCase, NewCase, validate_new_case
@@ -250,13 +250,22 @@ class SurveyNotAvailable(Exception):
 
 
 @transaction.atomic
-def submit_survey(case: Case, satisfaction: int, solved: bool, comment: str = "") -> SurveyResponse:
+def submit_survey(
+    case: Case, satisfaction: int, solved: bool, comment: str = "", sdg: dict[str, int | None] | None = None
+) -> SurveyResponse:
+    """Record the answer. `sdg` holds the optional SDG 16.6.2 part: attribute -> 0 (don't know) .. 4, or None."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.can_be_surveyed():
         raise SurveyNotAvailable(_("This survey is not available: it was already answered, the case is not resolved, or the time to answer it has passed."))
     if not 1 <= int(satisfaction) <= 5:
         raise ValidationError({"satisfaction": _("Choose a value from 1 to 5.")})
-    response = SurveyResponse.objects.create(case=locked, satisfaction=satisfaction, solved=solved, comment=comment.strip())
+    sdg = {key: value for key, value in (sdg or {}).items() if value is not None}
+    unknown = set(sdg) - set(SurveyResponse.SDG_ATTRIBUTES)
+    if unknown or any(value not in SdgAnswer.values for value in sdg.values()):
+        raise ValidationError({"sdg": _("Choose one of the answers offered for each statement.")})
+    response = SurveyResponse.objects.create(
+        case=locked, satisfaction=satisfaction, solved=solved, comment=comment.strip(), **sdg
+    )
     record_event(locked, CaseEvent.Kind.SURVEY, public=False, channel=Channel.WEB)
     return response
 

@@ -25,6 +25,7 @@ MAIN_NAVIGATION = [
     ("/tramites/", _("Procedures")),
     ("/reportar/", _("Report a problem")),
     ("/seguimiento/", _("Track a report")),
+    ("/transparencia/", _("Published figures")),
 ]
 
 

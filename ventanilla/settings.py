@@ -318,3 +318,13 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ventanilla@localhost")
+
+# Published figures (transparency/): entities with fewer closed cases in a month are listed, not ranked;
+# the open-data licence; optional publication to a CKAN portal (empty URL = off).
+TRANSPARENCY_MIN_CLOSED = envint("TRANSPARENCY_MIN_CLOSED", 10)
+TRANSPARENCY_LICENSE_URL = envstr("TRANSPARENCY_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/")
+TRANSPARENCY_PUBLISHER = envstr("TRANSPARENCY_PUBLISHER", "Ventanilla 311")
+TRANSPARENCY_CKAN_URL = os.environ.get("TRANSPARENCY_CKAN_URL", "")
+TRANSPARENCY_CKAN_API_KEY = os.environ.get("TRANSPARENCY_CKAN_API_KEY", "")
+TRANSPARENCY_CKAN_ORGANIZATION = os.environ.get("TRANSPARENCY_CKAN_ORGANIZATION", "")
+TRANSPARENCY_CKAN_DATASET = os.environ.get("TRANSPARENCY_CKAN_DATASET", "ventanilla-311-casos")

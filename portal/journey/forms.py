@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.attachments import CleanUpload, InvalidUpload, validate_upload
-from cases.models import Category, CategoryAttribute, Channel
+from cases.models import Category, CategoryAttribute, Channel, SdgAnswer
 from cases.validation import NewCase, validate_new_case
 
 SURVEY_COMMENT_MAX_LENGTH = 2000
@@ -350,6 +350,27 @@ class SurveyForm(SummaryMixin, forms.Form):
                                         "invalid_choice": _("Say whether the problem was solved.")}
     )
     comment = forms.CharField(required=False, strip=True, widget=forms.Textarea)
+    # The optional SDG 16.6.2 part: four points, no neutral option, "don't know" recorded apart.
+    # The labels are the model's (cases.models.SdgAnswer): agree first, "don't know" last.
+    SDG_CHOICES = [(str(answer.value), answer.label) for answer in sorted(SdgAnswer, key=lambda a: (a == 0, -a))]
+    SDG_STATEMENTS = [
+        ("accessibility", _("It was easy to reach the service (place, phone, website, opening hours).")),
+        ("affordability", _("What I had to pay, if anything, was affordable.")),
+        ("equal_treatment", _("I was treated equally to everyone else.")),
+        ("effective_delivery", _("The process was simple and easy to understand.")),
+        ("timeliness", _("The time it took was reasonable.")),
+    ]
+    accessibility = forms.TypedChoiceField(choices=SDG_CHOICES, coerce=int, required=False, empty_value=None)
+    affordability = forms.TypedChoiceField(choices=SDG_CHOICES, coerce=int, required=False, empty_value=None)
+    equal_treatment = forms.TypedChoiceField(choices=SDG_CHOICES, coerce=int, required=False, empty_value=None)
+    effective_delivery = forms.TypedChoiceField(choices=SDG_CHOICES, coerce=int, required=False, empty_value=None)
+    timeliness = forms.TypedChoiceField(choices=SDG_CHOICES, coerce=int, required=False, empty_value=None)
+
+    def sdg_questions(self) -> list[tuple[str, str, object]]:
+        return [(name, statement, self[name]) for name, statement in self.SDG_STATEMENTS]
+
+    def sdg_answers(self) -> dict[str, int | None]:
+        return {name: self.cleaned_data.get(name) for name, _statement in self.SDG_STATEMENTS}
 
     def clean_comment(self) -> str:
         comment = self.cleaned_data.get("comment") or ""

@@ -328,6 +328,7 @@ def survey(request: HttpRequest, case: Case) -> HttpResponse:
                 int(form.cleaned_data["satisfaction"]),
                 form.cleaned_data["solved"] == "yes",
                 form.cleaned_data["comment"],
+                sdg=form.sdg_answers(),
             )
         except SurveyNotAvailable as exc:
             error = str(exc)

@@ -63,6 +63,10 @@ class Command(BaseCommand):
             except GenerationError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"cases: {result.cases:,} generated with {result.events:,} events in {result.seconds:.1f} s")
+            from transparency.jobs import publish_complete_months
+
+            # The demo's /transparencia/ shows figures at once: every complete month of the generated year.
+            self.stdout.write(f"figures: {len(publish_complete_months())} months published")
         self._print_accounts(rows)
 
     def _print_accounts(self, rows) -> None:
