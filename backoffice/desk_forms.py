@@ -70,7 +70,8 @@ class CaseErrorsMixin(GovukFormMixin):
     CASE_FIELDS: dict[str, str] = {}
 
     def add_case_errors(self, error: ValidationError) -> None:
-        for case_field, errors in getattr(error, "error_dict", {"__all__": error.error_list}).items():
+        by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+        for case_field, errors in by_field.items():
             target = self.CASE_FIELDS.get(case_field, case_field)
             if case_field.startswith("attribute["):
                 target = ATTRIBUTE_PREFIX + case_field[len("attribute[") : -1]
@@ -235,6 +236,8 @@ class ProcedureForm(GovukFormMixin, forms.ModelForm):
     requirements = LinesField(label=_("Requirements (one per line)"), required=False)
     documents = LinesField(label=_("Documents to bring (one per line)"), required=False)
     steps = LinesField(label=_("Steps (one per line)"), required=False)
+    online_url = forms.URLField(label=_("Online service"), required=False, assume_scheme="https")
+    source_url = forms.URLField(label=_("Source"), required=False, assume_scheme="https")
     reviewed_today = forms.BooleanField(
         label=_("I checked this information today"),
         required=False,
