@@ -55,6 +55,7 @@ def _render_console(
         focus = "error-summary"
     elif search.query and not search.cases and search.kind:
         focus = case_form["category"].auto_id  # a new caller: straight to the new case
+        case_form.fields["category"].widget.attrs["autofocus"] = True
     elif question:
         focus = "pregunta"
     else:
