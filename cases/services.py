@@ -282,7 +282,7 @@ def triage_route(case: Case, *, category, entity: Entity | None = None, actor: A
     """
     from .models import OPEN_STATES
 
-    locked = Case.objects.select_for_update().select_related("category", "entity").get(pk=case.pk)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.state not in OPEN_STATES:
         raise InvalidTransition(locked, "transfer")
     if locked.entity_id is not None and not locked.entity.is_contact_center:

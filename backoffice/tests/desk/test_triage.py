@@ -106,3 +106,20 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, world, unrouted):
 
 def test_a_forged_number_is_a_404(client, world):
     assert login(client, world.agent).get(reverse("backoffice:desk_triage_case", args=["2026-999999"])).status_code == 404
+
+
+def test_a_second_agent_routing_the_same_case_is_told_it_already_left(client, world, unrouted):
+    from ventanilla.testing import make_user
+    from entities.models import Membership
+
+    other = make_user("agente2", Membership.Role.AGENT, world.contact_center)
+    url = reverse("backoffice:desk_triage_case", args=[unrouted.number])
+    stale = Case.objects.get(pk=unrouted.pk)
+    login(client, world.agent).post(url, {"category": world.water.code})
+    with pytest.raises(ValidationError) as raised:
+        triage_route(stale, category=world.flooding, actor=Actor(user=other))
+    assert "case" in raised.value.message_dict
+    case = Case.objects.get(pk=unrouted.pk)
+    assert (case.category, case.entity) == (world.water, world.idaan)
+    # Through the page, the case is simply no longer in the queue.
+    assert login(client, other).post(url, {"category": world.flooding.code}).status_code == 404
