@@ -201,3 +201,26 @@ def test_a_question_is_answered_from_the_catalog_and_the_answer_recorded(agent_c
     )
     recorded = InformationContact.objects.get()
     assert (recorded.procedure, recorded.entity) == (procedure, procedure.entity)
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "supervisor", "investigator", "operator", "admin", "charlie"])
+def test_only_agents_use_the_console_and_others_change_nothing(client, world, who):
+    new_case(world, contact_phone="6123-4567")
+    login(client, getattr(world, who))
+    assert client.get(CONSOLE, {"q": "6123-4567"}).status_code == 403
+    filed = client.post(reverse("backoffice:desk_file_case"), {"category": world.water.code, "description": "Sin agua."})
+    assert filed.status_code == 403
+    info = client.post(reverse("backoffice:desk_information"), {"topic": "Horarios", "channel": "phone"})
+    assert info.status_code == 403
+    assert (Case.objects.count(), InformationContact.objects.count()) == (1, 0)
+
+
+def test_a_signed_out_visitor_is_sent_to_sign_in_and_nothing_is_filed(client, world):
+    assert client.get(CONSOLE).status_code == 302
+    assert client.post(reverse("backoffice:desk_file_case"), {"category": world.water.code, "description": "x"}).status_code == 302
+    assert Case.objects.count() == 0
+
+
+def test_the_console_forms_accept_only_post(agent_client, world):
+    assert agent_client.get(reverse("backoffice:desk_file_case")).status_code == 405
+    assert agent_client.get(reverse("backoffice:desk_information")).status_code == 405

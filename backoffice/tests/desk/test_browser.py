@@ -10,6 +10,8 @@ from django.utils import timezone
 from cases.models import Case, Channel
 from catalog.models import Procedure
 
+from ventanilla.browser import axe_violations, describe_violations
+
 from .conftest import make_procedure
 from .helpers import login
 
@@ -81,6 +83,8 @@ def test_an_agent_files_a_phone_case_with_the_keyboard_only(desk_page, live_serv
     assert page.locator("[data-tracking-code]").inner_text() == case.tracking_token
     # Ready for the next call.
     assert focused(page) == "q"
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
 
 
 def test_a_supervisor_edits_a_procedure_and_its_review_date(desk_page, live_server, transactional_world):
