@@ -224,3 +224,15 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_and_nothing_is_filed(client, wo
 def test_the_console_forms_accept_only_post(agent_client, world):
     assert agent_client.get(reverse("backoffice:desk_file_case")).status_code == 405
     assert agent_client.get(reverse("backoffice:desk_information")).status_code == 405
+
+
+def test_an_oversized_description_or_a_forged_category_is_refused_with_a_message(agent_client, world, settings):
+    url = reverse("backoffice:desk_file_case")
+    too_long = "x" * (settings.CASE_DESCRIPTION_MAX_LENGTH + 1)
+    response = agent_client.post(url, {"category": world.water.code, "description": too_long, "contact_phone": "6123-4567"})
+    assert response.status_code == 400
+    assert "description" in response.context["case_form"].errors
+    forged = agent_client.post(url, {"category": "NO-EXISTE", "description": "Sin agua."})
+    assert forged.status_code == 400
+    assert "category" in forged.context["case_form"].errors
+    assert Case.objects.count() == 0
