@@ -22,3 +22,5 @@ urlpatterns = [
 ]
 
 # backoffice-desk (the agent console, supervisors, triage, audit) adds its include below.
+from .urls_desk import urlpatterns as desk_urlpatterns  # noqa: E402
+urlpatterns += desk_urlpatterns

@@ -81,3 +81,10 @@ def may_moderate(user, case: Case) -> bool:
 
 def may_change_category(user, case: Case) -> bool:
     return works_case(user, case)
+def may_route_from_triage(user, case: Case) -> bool:
+    """Recategorise and route a case waiting in the 311 triage queue: 311 agents, staff of the contact
+    center and administrators. A sensitive case never waits there for them (it is the oversight body's)."""
+    if case.category.sensitive or not in_triage(case):
+        return False
+    roles = Roles.of(user)
+    return roles.is_agent or roles.is_admin or case.entity_id in roles.staff_entities

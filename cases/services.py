@@ -403,3 +403,61 @@ def followers_of(case: Case):
         case__is_anonymous=False,
         messages_stopped_at__isnull=True,
     ).order_by("pk")
+
+
+@transaction.atomic
+def triage_route(case: Case, *, category, entity: Entity | None = None, actor: Actor) -> Case:
+    """Recategorise a case from the 311 triage queue and send it to the entity that should work it.
+
+    Without `entity` the new category's routing rule decides (as for a new case); a rule that still
+    ends in triage is refused, since the point is to take the case out of it. The category change and
+    the routing are recorded as two events (`change_category`, internal; `routed`, public). The due
+    date follows the new category's service level, counted from the case's receipt. Raises
+    ValidationError or InvalidTransition with nothing changed.
+    """
+    from .models import OPEN_STATES
+
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.state not in OPEN_STATES:
+        raise InvalidTransition(locked, "transfer")
+    if locked.entity_id is not None and not locked.entity.is_contact_center:
+        raise ValidationError({"case": _("This case has already left the triage queue.")})
+    if category is None or not category.active or category.sensitive:
+        raise ValidationError({"category": _("Choose an active category.")})
+    if entity is None:
+        decision = route_case(category, locked.district, procedure=locked.procedure)
+        if decision.entity is None or decision.entity.is_contact_center:
+            raise ValidationError({"entity": _("No entity serves this category here: choose the entity.")})
+        entity, reason = decision.entity, decision.reason
+    else:
+        if not entity.active or entity.is_contact_center:
+            raise ValidationError({"entity": _("Choose another active entity.")})
+        reason = "manual_transfer"
+    previous_category, previous_entity, from_state = locked.category, locked.entity, locked.state
+    locked.category = category
+    locked.due_at = WorkCalendar().due_at(locked.created_at, category.sla_business_days)
+    locked.transfer(to_entity=entity)
+    locked.save()
+    if previous_category.pk != category.pk:
+        record_event(
+            locked,
+            CaseEvent.Kind.CATEGORY_CHANGED,
+            public=False,
+            actor=actor.user,
+            channel=actor.channel,
+            message=f"{previous_category.code} → {category.code}",
+        )
+    record_event(
+        locked,
+        CaseEvent.Kind.ROUTED,
+        public=True,
+        actor=actor.user,
+        channel=actor.channel,
+        from_state=from_state,
+        to_state=locked.state,
+        entity=entity,
+        previous_entity=previous_entity,
+        reason=reason,
+    )
+    case.refresh_from_db()
+    return locked

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -102,5 +99,6 @@ class Procedure(models.Model):
     @property
     def review_overdue(self) -> bool:
         """Not reviewed within the configured period: the page says so honestly."""
-        months = settings.PROCEDURE_REVIEW_MONTHS
-        return self.last_reviewed < timezone.localdate() - dt.timedelta(days=round(months * 30.44))
+        from .querysets import review_cutoff
+
+        return self.last_reviewed < review_cutoff()

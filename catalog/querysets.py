@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.utils import timezone
+
+
+def review_cutoff() -> dt.date:
+    """Procedures last reviewed before this day are overdue for review (PROCEDURE_REVIEW_MONTHS)."""
+    return timezone.localdate() - dt.timedelta(days=round(settings.PROCEDURE_REVIEW_MONTHS * 30.44))
 
 
 class ProcedureQuerySet(models.QuerySet):
     def published(self) -> "ProcedureQuerySet":
         """Procedures shown to the public: published, from an active entity."""
         return self.filter(active=True, entity__active=True)
+
+    def review_overdue(self) -> "ProcedureQuerySet":
+        """Not reviewed within the configured period (the same rule as `Procedure.review_overdue`)."""
+        return self.filter(last_reviewed__lt=review_cutoff())
 
 
 class ThemeQuerySet(models.QuerySet):
