@@ -108,10 +108,8 @@ def notify_staff(user, subject: str, body: str, *, key: str) -> Message | None:
     """A notice to one staff member by e-mail (the operations board's unacknowledged alerts use it).
     `key` makes it idempotent: the same key for the same user writes one message, however often called."""
     content = Content(str(subject), [str(body)])
-    written = write_staff(user, Message.Kind.STAFF, content, key=f"staff:{key}:{user.pk}")
-    if written:
-        return written[0]
-    return Message.objects.filter(key=f"staff:{key}:{user.pk}:{Message.Kind.STAFF}:email").first()
+    write_staff(user, Message.Kind.STAFF, content, key=f"staff:{key}:{user.pk}")
+    return Message.objects.filter(key=f"staff:{key}:{user.pk}:{Message.Kind.STAFF}:email"[:200]).first()
 
 
 def write_staff(user, kind: str, content: Content, *, key: str, case: Case | None = None) -> list[Message]:
