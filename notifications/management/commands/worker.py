@@ -8,7 +8,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from ventanilla.schedule import EmbeddedScheduler, schedule
 
@@ -36,7 +36,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Worker started: {', '.join(job.name for job in jobs)}")
         while not self.stopping:
             for job in scheduler.due():
-                close_old_connections()
+                if not connection.in_atomic_block:  # a long-lived process drops broken connections
+                    close_old_connections()
                 try:
                     outcome = job.run()
                 except Exception as error:  # one failing job must not stop the others
