@@ -33,6 +33,8 @@ TEXT_CHANNELS = (Message.Channel.SMS, Message.Channel.WHATSAPP)
 def on_event_recorded(sender, event: CaseEvent, **kwargs) -> None:
     """The receiver of cases.events.event_recorded: rows only, no network."""
     case = event.case
+    if case.is_imported:
+        return  # history loaded from a legacy system: its citizens heard about it back then
     kind = event.kind
     key = f"event:{event.pk or f'{case.pk}:{kind}'}"
     if kind in CITIZEN_MESSAGE_OF_EVENT:

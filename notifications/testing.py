@@ -98,7 +98,11 @@ class RecordingSMTP:
     """An aiosmtpd server on a free local port. `refuse` answers every message with that SMTP reply."""
 
     def __init__(self, refuse: str | None = None) -> None:
+        import logging
+
         from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
 
         self.messages: list[dict] = []
         self.refuse = refuse

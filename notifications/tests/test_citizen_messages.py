@@ -155,3 +155,13 @@ def test_sensitive_cases_are_never_mentioned_by_text_message(world):
     case = new_case(world, category=world.corruption, contact_email="d@example.com", contact_phone="6123-4567",
                     notify_sms=True, notify_whatsapp=True)
     assert [m.channel for m in messages(case)] == ["email"]
+
+
+def test_imported_history_sends_nothing(world):
+    from cases.models import Case
+
+    case = working(world)
+    Case.objects.filter(pk=case.pk).update(source="legacy311", source_id="A-1")
+    case.refresh_from_db()
+    services.resolve(case, Actor(user=world.admin), "Se reparó la tubería.")
+    assert messages(case, Message.Kind.RESOLVED) == []

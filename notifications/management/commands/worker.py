@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 except Exception as error:  # one failing job must not stop the others
                     self.stderr.write(f"{job.name} failed: {type(error).__name__}: {error}")
                 else:
-                    if outcome:
+                    if outcome and not (isinstance(outcome, dict) and not any(outcome.values())):
                         self.stdout.write(f"{job.name}: {outcome}")
                 scheduler.mark(job)
                 if self.stopping:
