@@ -112,7 +112,9 @@ def text_gateway() -> TextGateway:
 
 
 def send_email(message, connection=None) -> str:
-    """Send through the configured Django backend with the Message-ID fixed at creation."""
+    """Send through the configured Django backend with the Message-ID fixed at creation. A `connection`
+    passed in is opened here (a no-op when already open) and left open for the next message."""
+    shared = connection is not None
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
@@ -124,6 +126,8 @@ def send_email(message, connection=None) -> str:
     if message.html:
         email.attach_alternative(message.html, "text/html")
     try:
+        if shared:
+            connection.open()
         email.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
@@ -140,7 +144,7 @@ def send_email(message, connection=None) -> str:
     return message.message_id
 
 
-def deliver(message) -> str:
+def deliver(message, email_connection=None) -> str:
     if message.channel == "email":
-        return send_email(message)
+        return send_email(message, connection=email_connection)
     return text_gateway().send(message)

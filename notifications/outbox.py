@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.core.mail import get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -76,25 +77,56 @@ def _mine(message: Message, worker: str):
     return Message.objects.filter(pk=message.pk, leased_by=worker, status=Message.Status.SENDING)
 
 
-def stopped(message: Message) -> bool:
-    """The citizen asked to stop after the message was written (BAJA, the unsubscribe link)."""
-    if message.case_id is None or message.recipient_user_id is not None:
-        return False
-    return CaseContact.objects.filter(case_id=message.case_id, messages_stopped_at__isnull=False).exists()
+def stopped_cases(messages: list[Message]) -> set[int]:
+    """Cases whose citizen asked to stop after their messages were written (BAJA, the unsubscribe link)."""
+    case_ids = {m.case_id for m in messages if m.case_id and m.recipient_user_id is None}
+    if not case_ids:
+        return set()
+    return set(
+        CaseContact.objects.filter(case_id__in=case_ids, messages_stopped_at__isnull=False).values_list("case_id", flat=True)
+    )
 
 
-def send_one(message: Message, worker: str) -> str:
+class EmailConnection:
+    """One SMTP connection for a batch (a new one after a failure). The file backend of the demo gets a
+    connection per message instead, so that each message is a file of its own under var/mail/."""
+
+    def __init__(self) -> None:
+        self.connection = None
+        self.shared = not settings.EMAIL_BACKEND.endswith("filebased.EmailBackend")
+
+    def get(self):
+        if not self.shared:
+            return None
+        if self.connection is None:
+            self.connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+        return self.connection
+
+    def reset(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:  # closing a broken connection may fail too; it is dropped either way
+                pass
+        self.connection = None
+
+
+def send_one(message: Message, worker: str, *, stopped: bool = False, email: EmailConnection | None = None) -> str:
     """Send one claimed message and record the outcome. Returns the outcome's name."""
-    if stopped(message):
+    if stopped:
         _mine(message, worker).update(
             status=Message.Status.CANCELLED, lease_until=None, last_error="The citizen stopped messages about this case."
         )
         return "cancelled"
     try:
-        reference = deliver(message)
+        reference = deliver(message, email_connection=email.get() if email and message.channel == "email" else None)
     except DeliveryFailure as error:
+        if email:
+            email.reset()
         return _failed(message, worker, str(error), permanent=isinstance(error, PermanentFailure))
     except Exception as error:  # a bug or an unexpected provider answer must not stop the worker
+        if email:
+            email.reset()
         logger.exception("Unexpected error sending message %s", message.pk)
         return _failed(message, worker, f"{type(error).__name__}: {error}", permanent=False)
     _mine(message, worker).update(
@@ -124,12 +156,17 @@ def drain(worker: str | None = None, *, limit: int | None = None, max_batches: i
     worker = worker or worker_name()
     result = DrainResult()
     batches = 0
-    while max_batches is None or batches < max_batches:
-        claimed = claim(worker, limit)
-        if not claimed:
-            break
-        batches += 1
-        for message in claimed:
-            outcome = send_one(message, worker)
-            setattr(result, outcome, getattr(result, outcome) + 1)
+    email = EmailConnection()
+    try:
+        while max_batches is None or batches < max_batches:
+            claimed = claim(worker, limit)
+            if not claimed:
+                break
+            batches += 1
+            stopped = stopped_cases(claimed)
+            for message in claimed:
+                outcome = send_one(message, worker, stopped=message.case_id in stopped and message.recipient_user_id is None, email=email)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+    finally:
+        email.reset()
     return result
