@@ -148,5 +148,10 @@ def test_a_celery_worker_runs_the_outbox_job_through_redis(transactional_world):
         finally:
             process.terminate()
             process.wait(30)
+            import redis
+
+            connection_ = redis.Redis.from_url(REDIS_DB3)
+            for key in connection_.scan_iter(f"*{queue}*"):
+                connection_.delete(key)
     [delivery] = gateway.deliveries.values()
     assert case.number in delivery["text"]
