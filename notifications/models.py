@@ -58,6 +58,11 @@ class Message(models.Model):
     # An e-mail address or an E.164 phone number. Personal data: blanked by the retention job.
     to = models.CharField(_("to"), max_length=254)
     language = models.CharField(_("language"), max_length=8, default="es")
+    # Citizen messages written inside a request are rendered by the worker just before their first
+    # send (then kept, so a resend is the same text): the change's transaction only inserts the row.
+    # `context` names what the text is made of (the event, the original case of a duplicate): ids only.
+    context = models.JSONField(default=dict, blank=True)
+    rendered = models.BooleanField(default=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("text"), blank=True)
     html = models.TextField(_("HTML"), blank=True)

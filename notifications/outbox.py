@@ -119,6 +119,10 @@ def send_one(message: Message, worker: str, *, stopped: bool = False, email: Ema
         )
         return "cancelled"
     try:
+        if not message.rendered:
+            from .services import render
+
+            render(message)
         reference = deliver(message, email_connection=email.get() if email and message.channel == "email" else None)
     except DeliveryFailure as error:
         if email:

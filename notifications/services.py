@@ -90,13 +90,32 @@ def notify_contact(
     channels = contact_channels(contact, case)
     if not channels:
         return []
-    with translation.override(contact.language or settings.LANGUAGE_CODE):
-        content = citizen_content(kind, case, event=event, original=original)
+    # Only the row is written here, inside the change's transaction: the worker renders the text just
+    # before the first send (render_pending), which keeps the change itself fast.
+    context = {"event": event.pk if event else None, "original": original.pk if original else None}
     messages = [
-        build_message(kind, channel, address, f"{key}:{kind}:{channel}", content, case=case, language=contact.language)
+        build_message(kind, channel, address, f"{key}:{kind}:{channel}", None, case=case,
+                      language=contact.language or settings.LANGUAGE_CODE, context=context)
         for channel, address in channels
     ]
-    return write(messages)
+    return write(messages, check_existing=event is None)
+
+
+def render(message: Message) -> Message:
+    """Fill the subject and bodies of a message written unrendered, in its language. Idempotent."""
+    if message.rendered:
+        return message
+    case = Case.objects.select_related("category", "entity").get(pk=message.case_id)
+    event = CaseEvent.objects.filter(pk=message.context.get("event")).first() if message.context.get("event") else None
+    original = Case.objects.filter(pk=message.context.get("original")).first() if message.context.get("original") else None
+    with translation.override(message.language or settings.LANGUAGE_CODE):
+        content = citizen_content(message.kind, case, event=event, original=original)
+    fill(message, content)
+    message.rendered = True
+    Message.objects.filter(pk=message.pk, rendered=False).update(
+        subject=message.subject, body=message.body, html=message.html, rendered=True
+    )
+    return message
 
 
 def notify_assignee(case: Case, *, key: str) -> list[Message]:
@@ -125,27 +144,37 @@ def write_staff(user, kind: str, content: Content, *, key: str, case: Case | Non
 
 
 def build_message(
-    kind: str, channel: str, to: str, key: str, content: Content, *, case=None, language: str, recipient_user=None
+    kind: str, channel: str, to: str, key: str, content: Content | None, *, case=None, language: str,
+    recipient_user=None, context: dict | None = None,
 ) -> Message:
+    """A message row; without `content` it is rendered later by `render()` (from `context`)."""
     message = Message(
         key=key[:200], kind=kind, channel=channel, to=to, case=case, language=language,
-        recipient_user=recipient_user, next_attempt_at=timezone.now(),
+        recipient_user=recipient_user, next_attempt_at=timezone.now(), context=context or {},
+        rendered=content is not None,
     )
     message.message_id = f"<{message.uuid}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}>"
-    if channel == Message.Channel.EMAIL:
+    if content is not None:
+        fill(message, content)
+    return message
+
+
+def fill(message: Message, content: Content) -> None:
+    if message.channel == Message.Channel.EMAIL:
         message.subject = content.subject[:300]
         message.body, message.html = content.email_bodies()
     else:
         message.body = content.text
-    return message
 
 
-def write(messages: list[Message]) -> list[Message]:
-    """Insert, skipping keys already written (the same cause twice writes one message). Returns the new ones."""
+def write(messages: list[Message], *, check_existing: bool = True) -> list[Message]:
+    """Insert, skipping keys already written (the same cause twice writes one message). Returns the new
+    ones. Keys made of a fresh event's id cannot exist yet: the check is skipped, the constraint stays."""
     if not messages:
         return []
-    keys = [m.key for m in messages]
-    existing = set(Message.objects.filter(key__in=keys).values_list("key", flat=True))
+    existing = set()
+    if check_existing:
+        existing = set(Message.objects.filter(key__in=[m.key for m in messages]).values_list("key", flat=True))
     fresh = [m for m in messages if m.key not in existing]
     # ignore_conflicts covers a concurrent writer of the same key between the check and the insert.
     Message.objects.bulk_create(fresh, ignore_conflicts=True)

@@ -9,6 +9,7 @@ removing the accent (á -> a), which every Spanish reader understands; anything 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 
@@ -19,6 +20,7 @@ MAX_SEGMENTS = 2
 MAX_SEPTETS = MAX_SEGMENTS * CONCATENATED_SEGMENT_SEPTETS
 
 
+@lru_cache(maxsize=4096)
 def septets(char: str) -> int:
     """1 for the basic set, 2 for the extension table ({ } [ ] ~ | € ^ \\), 0 when GSM-7 lacks it."""
     try:

@@ -7,6 +7,7 @@ from cases import services
 from cases.models import RejectionReason
 from cases.services import Actor
 from notifications.models import Message
+from notifications.services import render
 from ventanilla.testing import new_case
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,9 @@ def file(world, **fields):
 
 
 def messages(case, kind=None):
+    """The case's messages as they will be sent (the worker renders them before the first send)."""
     qs = Message.objects.filter(case=case)
-    return list(qs.filter(kind=kind) if kind else qs)
+    return [render(m) for m in (qs.filter(kind=kind) if kind else qs)]
 
 
 def staff(world):
@@ -32,6 +34,16 @@ def working(world, **fields):
     services.transition(case, "assign", Actor(user=world.admin), assignee=world.admin)
     services.transition(case, "start", Actor(user=world.admin))
     return case
+
+
+def test_the_change_writes_the_row_and_the_worker_renders_it_once(world):
+    case = file(world)
+    [row] = Message.objects.filter(case=case)
+    assert (row.rendered, row.body, row.to) == (False, "", "vecina@example.com")
+    render(row)
+    stored = Message.objects.get(pk=row.pk)
+    assert stored.rendered and case.number in stored.body
+    assert render(stored).body == stored.body
 
 
 def test_it_writes_the_received_message_in_spanish_by_default(world):

@@ -13,7 +13,7 @@ from cases.services import Actor
 from notifications import jobs
 from notifications.models import Message
 from notifications.retention import erase_message_personal_data
-from notifications.services import notify_staff
+from notifications.services import notify_staff, render
 from ventanilla.schedule import EmbeddedScheduler, schedule
 from ventanilla.testing import new_case
 
@@ -138,7 +138,7 @@ def test_one_survey_reminder_after_some_business_days(world):
     fresh = resolved_case(world, 0)
     assert jobs.survey_reminders() == 1
     assert jobs.survey_reminders() == 0
-    [reminder] = Message.objects.filter(kind=Message.Kind.SURVEY_REMINDER)
+    [reminder] = [render(m) for m in Message.objects.filter(kind=Message.Kind.SURVEY_REMINDER)]
     assert reminder.case == due and f"/encuesta/{due.tracking_token}/" in reminder.body
     services.submit_survey(fresh, 5, True)
     assert not Message.objects.filter(case=fresh, kind=Message.Kind.SURVEY_REMINDER).exists()

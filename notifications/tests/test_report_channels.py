@@ -9,6 +9,7 @@ from django.core.management import call_command
 from cases.models import CaseContact
 from entities.models import District
 from notifications.models import Message
+from notifications.services import render
 from open311.tests.helpers import errors, form, items, post
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_the_demo_path_leaves_the_email_under_var_mail(client, world, settings, 
 
 def test_the_unsubscribe_link_stops_messages(client, world):
     contact = report(client, contact_email="ana@example.com")
-    [message] = Message.objects.all()
+    [message] = [render(m) for m in Message.objects.all()]
     link = next(line for line in message.body.splitlines() if "/mensajes/baja/" in line).split("http://127.0.0.1:8000")[1]
     page = client.get(link)
     assert page.status_code == 200 and contact.case.number in page.content.decode()
