@@ -16,4 +16,4 @@ def erase_message_personal_data(case_ids) -> int:
     messages = Message.objects.filter(case_id__in=list(case_ids), recipient_user__isnull=True).exclude(to="", body="")
     pending = [Message.Status.PENDING, Message.Status.SENDING]
     messages.filter(status__in=pending).update(status=Message.Status.CANCELLED, last_error="Contact data erased.")
-    return messages.update(to="", subject="", body="", html="", provider_reference="")
+    return messages.update(to="", subject="", body="", html="", provider_reference="", rendered=True)
