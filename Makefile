@@ -29,8 +29,10 @@ messages: install
 migrate: install
 	DEBUG=1 $(BIN)/ventanilla migrate --noinput -v0
 
+# The background worker (outbox + periodic jobs, no broker) runs beside the server and stops with it.
 demo: install assets messages migrate
 	DEBUG=1 $(BIN)/ventanilla load_demo
+	DEBUG=1 $(BIN)/ventanilla worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/ventanilla runserver 127.0.0.1:$(PORT)
 
 test: install assets messages

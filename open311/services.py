@@ -63,6 +63,19 @@ class Receipt:
     replayed: bool
 
 
+NOTIFY_ARGUMENTS = ("notify_email", "notify_sms", "notify_whatsapp")
+
+
+def flag(post, name: str) -> bool | None:
+    """An optional boolean argument: true/1/yes, false/0/no, absent or anything else = None."""
+    value = (post.get(name) or "").strip().lower()
+    if value in {"true", "1", "yes"}:
+        return True
+    if value in {"false", "0", "no"}:
+        return False
+    return None
+
+
 def read_form(post, files) -> RequestForm:
     """Map Open311 POST arguments onto NewCase. Problems Open311 itself defines are collected here;
     everything about the content is left to the shared validation."""
@@ -88,6 +101,10 @@ def read_form(post, files) -> RequestForm:
             contact_name=name,
             contact_email=text("email"),
             contact_phone=text("phone"),
+            # Extensions of this jurisdiction: how the citizen wants to hear back (absent = default rule).
+            notify_email=flag(post, "notify_email"),
+            notify_sms=flag(post, "notify_sms"),
+            notify_whatsapp=flag(post, "notify_whatsapp"),
             language=(text("locale") or get_language() or settings.LANGUAGE_CODE)[:2].lower(),
         ),
         device_id=text("device_id"),
@@ -112,6 +129,9 @@ def read_form(post, files) -> RequestForm:
             URLValidator(schemes=["http", "https"])(form.media_url)
         except ValidationError:
             form.problems.append(_("media_url: Enter a valid http or https address of at most 500 characters."))
+    for name in NOTIFY_ARGUMENTS:
+        if (post.get(name) or "").strip() and flag(post, name) is None:
+            form.problems.append(_("%(name)s: Use true or false.") % {"name": name})
     if len(form.client_request_id) > 255:
         form.problems.append(_("client_request_id: At most 255 characters."))
     return form

@@ -328,3 +328,46 @@ TRANSPARENCY_CKAN_URL = os.environ.get("TRANSPARENCY_CKAN_URL", "")
 TRANSPARENCY_CKAN_API_KEY = os.environ.get("TRANSPARENCY_CKAN_API_KEY", "")
 TRANSPARENCY_CKAN_ORGANIZATION = os.environ.get("TRANSPARENCY_CKAN_ORGANIZATION", "")
 TRANSPARENCY_CKAN_DATASET = os.environ.get("TRANSPARENCY_CKAN_DATASET", "ventanilla-311-casos")
+# --- Notifications and jobs (notifications/, ventanilla/schedule.py; docs/notifications.md) ------
+# The demo writes each e-mail as a file under var/mail/ and each SMS/WhatsApp message under var/sms/
+# so a person can read what would have been sent. Production sets EMAIL_BACKEND (SMTP, with EMAIL_HOST
+# and friends read by Django) and TEXT_GATEWAY_URL / TEXT_GATEWAY_KEY.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+if DEMO and not os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = os.environ.get("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "ventanilla.localhost")
+TEXT_GATEWAY_URL = os.environ.get("TEXT_GATEWAY_URL", "")
+TEXT_GATEWAY_KEY = os.environ.get("TEXT_GATEWAY_KEY", "dev-only-gateway-key" if DEBUG or TESTING else "")
+TEXT_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("TEXT_GATEWAY_TIMEOUT_SECONDS", "10"))
+TEXT_GATEWAY_DIR = Path(os.environ.get("TEXT_GATEWAY_DIR", VAR_DIR / "sms"))
+TEXT_GATEWAY_BACKEND = os.environ.get(
+    "TEXT_GATEWAY_BACKEND",
+    "notifications.gateways.HttpGateway" if TEXT_GATEWAY_URL else "notifications.gateways.FileGateway",
+)
+# Inbound webhook (/mensajes/entrante/): the secret the gateway signs with (defaults to the outbound
+# key), how far its timestamp may be from ours, and how many messages one phone may send per hour.
+INBOUND_WEBHOOK_SECRET = os.environ.get("INBOUND_WEBHOOK_SECRET", TEXT_GATEWAY_KEY)
+INBOUND_MAX_SKEW_SECONDS = envint("INBOUND_MAX_SKEW_SECONDS", 300)
+INBOUND_MESSAGES_PER_HOUR = envint("INBOUND_MESSAGES_PER_HOUR", 20)
+INBOUND_MAX_TEXT_LENGTH = envint("INBOUND_MAX_TEXT_LENGTH", 1600)
+# The outbox worker: messages per claim, how long a claim holds, retries with exponential backoff.
+NOTIFICATIONS_BATCH_SIZE = envint("NOTIFICATIONS_BATCH_SIZE", 50)
+NOTIFICATIONS_LEASE_SECONDS = envint("NOTIFICATIONS_LEASE_SECONDS", 120)
+NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", 6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = envint("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = envint("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600)
+NOTIFICATIONS_POLL_SECONDS = float(os.environ.get("NOTIFICATIONS_POLL_SECONDS", "2"))
+# Business days after resolution before the one survey reminder; hour (local) of the daily jobs.
+SURVEY_REMINDER_DAYS = envint("SURVEY_REMINDER_DAYS", 3)
+DAILY_JOBS_HOUR = envint("DAILY_JOBS_HOUR", 7)
+# Jobs other apps provide, called by dotted path; when one cannot be imported it is logged and skipped.
+MONTHLY_PUBLICATION_JOB = os.environ.get("MONTHLY_PUBLICATION_JOB", "transparency.jobs.publish_month")
+CONTACT_RETENTION_JOB = os.environ.get("CONTACT_RETENTION_JOB", "cases.retention.erase_expired_contacts")
+# Celery (production): worker + beat with the schedule of ventanilla/schedule.py, in the local time.
+CELERY_TIMEZONE = TIME_ZONE

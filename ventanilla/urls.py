@@ -7,6 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from backoffice.access import admin_login, administrators_only
+from notifications.views import inbound_message
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -29,12 +30,15 @@ urlpatterns = [
     path("open311/v2/", include("open311.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
+    # The SMS/WhatsApp gateway's webhook: a machine interface, no language prefix.
+    path("mensajes/entrante/", inbound_message, name="inbound_message"),
 ]
 
 urlpatterns += i18n_patterns(
     path("oficina/", include("backoffice.urls")),
     path("transparencia/", include("transparency.urls")),
     path("tramites/", include("catalog.urls")),
+    path("mensajes/", include("notifications.urls")),
     path("", include("portal.journey_urls")),
     path("", include("portal.urls")),
     prefix_default_language=False,

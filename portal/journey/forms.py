@@ -208,6 +208,10 @@ class ReportForm(CaseForm):
     contact_name = forms.CharField(required=False)
     contact_email = forms.CharField(required=False)
     contact_phone = forms.CharField(required=False)
+    # Unticked means "the default rule" (cases.validation.notification_preferences): SMS when only a
+    # phone was given. Ticked asks for that channel on the phone given.
+    notify_sms = forms.BooleanField(required=False)
+    notify_whatsapp = forms.BooleanField(required=False)
     anonymous = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, category: Category, **kwargs: Any) -> None:
@@ -240,6 +244,8 @@ class ReportForm(CaseForm):
             "contact_name": data.get("contact_name") or "",
             "contact_email": data.get("contact_email") or "",
             "contact_phone": data.get("contact_phone") or "",
+            "notify_sms": True if data.get("notify_sms") else None,
+            "notify_whatsapp": True if data.get("notify_whatsapp") else None,
         }
 
 
