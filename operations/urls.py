@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+"""The operations board (under the language prefixes: it is a page people read)."""
+
+from django.urls import path
+
+from .views import board
 
 app_name = "operations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", board.board, name="board"),
+    path("turno/", board.shift, name="shift"),
+    path("alertas/<str:number>/<slug:action>/", board.act, name="act"),
+]
