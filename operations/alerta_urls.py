@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""/alerta/: the citizen's fast path for an urgent alert, and its service worker."""
+
+from django.urls import path
+
+from .views import alerta
 
 app_name = "alerta"
-urlpatterns: list = []
+urlpatterns = [
+    path("", alerta.alerta, name="alerta"),
+    path("sw.js", alerta.service_worker, name="service_worker"),
+]

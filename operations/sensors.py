@@ -67,6 +67,6 @@ def ingest_reading(api_key: ApiKey, body: Any) -> Intake:
     try:
         alert, created = file_alert_once(new_case, details, actor=Actor(channel=Channel.SENSOR))
     except ValidationError as error:
-        fields = getattr(error, "error_dict", {"body": error.error_list})
+        fields = error.error_dict if hasattr(error, "error_dict") else {"body": [error]}
         raise SensorError(422, {name: " ".join(e.messages[0] for e in problems) for name, problems in fields.items()}) from error
     return Intake(alert, created)
