@@ -113,7 +113,7 @@ def file_alert(data: NewCase, details: AlertDetails, *, actor: case_services.Act
         raise
     finally:
         _pending_details.reset(token)
-    return Alert.objects.get(case=case)
+    return Alert.objects.select_related("case__category").get(case=case)
 
 
 def hash_client_key(raw: str) -> str:

@@ -76,7 +76,7 @@ def test_stale_views_and_bad_input_are_refused_with_the_current_alert(ops, clien
     act(client, alert, "acknowledge")
     alert.refresh_from_db()
     bad = act(client, alert, "dispatch", agencies=["abc"])
-    assert bad.status_code == 409 and "responding agencies" in bad.json()["error"]
+    assert bad.status_code == 409 and "organismos de respuesta" in bad.json()["error"]
     wrong = act(client, alert, "dispatch", agencies=[ops.world.idaan.pk])
     assert wrong.status_code == 409
     assert act(client, alert, "severity", severity="9").status_code == 409
@@ -92,7 +92,7 @@ def test_the_board_works_without_javascript(ops, client):
     assert response.status_code == 302
     client.force_login(ops.operator)
     again = client.post(f"/operaciones/alertas/{alert.case.number}/resolve/", {"outcome": "Listo"}, follow=True)
-    assert "Olga Ríos is handling alert" in again.content.decode()
+    assert "Olga Ríos está atendiendo la alerta" in again.content.decode()
 
 
 def test_the_shift_view_counts_open_alerts_and_mean_times(ops, client):

@@ -21,6 +21,7 @@ def sensor_key(db):
 
 def post(client, body: bytes, key: str | None):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    headers["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client.post(URL, data=body, content_type="application/cap+xml", **headers)
 
 

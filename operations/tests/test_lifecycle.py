@@ -9,6 +9,8 @@ from ventanilla.testing import DAVID, new_case
 
 from .helpers import file_flood
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 
 def public_kinds(case):
     return list(case.events.public().values_list("kind", flat=True))

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -20,6 +22,17 @@ from .. import cap, feed, sensors
 
 
 logger = logging.getLogger(__name__)
+
+
+def negotiated(view):
+    """Machines have no language prefix: answer in their Accept-Language (Spanish by default)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        with translation.override(translation.get_language_from_request(request)):
+            return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def request_key(request: HttpRequest) -> ApiKey | None:
@@ -51,6 +64,7 @@ def xml_error(status: int, message: str) -> HttpResponse:
 
 
 @csrf_exempt
+@negotiated
 def cap_intake(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         response = xml_error(405, _("Send CAP 1.2 messages with POST."))
@@ -71,6 +85,7 @@ def cap_intake(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
+@negotiated
 def sensor_intake(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return JsonResponse({"errors": {"method": _("Send readings with POST.")}}, status=405, headers={"Allow": "POST"})
