@@ -12,7 +12,7 @@ from operations.models import OpsEvent
 
 from .helpers import file_flood
 
-pytestmark = pytest.mark.usefixtures("in_english")
+
 
 
 def notifications():
@@ -33,7 +33,7 @@ def test_an_unacknowledged_alert_escalates_after_its_severitys_minutes(ops, sett
 
     [sent] = notifications()
     assert sent["user"] == ops.shift_supervisor.pk
-    assert extreme.case.number in sent["subject"] and "not acknowledged" in sent["subject"]
+    assert extreme.case.number in sent["subject"] and "sin atender" in sent["subject"]
     # Once only.
     assert escalate_overdue_alerts(now=start + timedelta(minutes=29)) == []
     assert escalate_overdue_alerts(now=minor.created_at + timedelta(minutes=30)) == [minor.case.number]
@@ -63,7 +63,7 @@ def test_an_exercise_says_so_in_every_message(ops):
     alert = file_flood(ops.world, severity=5, exercise=True)
     escalate_overdue_alerts(now=alert.created_at + timedelta(hours=1))
     [sent] = notifications()
-    assert sent["subject"].startswith("[EXERCISE] ")
+    assert sent["subject"].startswith("[EJERCICIO] ")
 
 
 def test_the_notifications_outbox_is_used_when_it_exists(ops, monkeypatch):

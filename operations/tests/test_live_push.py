@@ -2,6 +2,7 @@
 up from the log, dispatchers hear only their agency, and nonsense from a client breaks nothing."""
 
 import logging
+import os
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -16,7 +17,8 @@ from .helpers import file_flood
 
 REDIS_LAYER = {
     "BACKEND": "channels_redis.core.RedisChannelLayer",
-    "CONFIG": {"hosts": ["redis://127.0.0.1:6379/5"], "prefix": "ventanilla-ops-test"},
+    # One prefix per process: parallel runs (xdist workers, SQLite and PostgreSQL) must not hear each other.
+    "CONFIG": {"hosts": ["redis://127.0.0.1:6379/5"], "prefix": f"ventanilla-ops-test-{os.getpid()}"},
 }
 
 
