@@ -3,6 +3,7 @@ up from the log, dispatchers hear only their agency, and nonsense from a client 
 
 import logging
 import os
+import threading
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -38,6 +39,24 @@ def board(user, since=None):
     communicator = WebsocketCommunicator(BoardConsumer.as_asgi(), path)
     communicator.scope["user"] = user
     return communicator
+
+
+def run(scenario) -> None:
+    """Run an async scenario in a thread of its own: the browser tests' Playwright keeps an event loop
+    running in the test thread, where async_to_sync refuses to start another."""
+    failure = []
+
+    def target():
+        try:
+            async_to_sync(scenario)()
+        except BaseException as error:  # re-raised in the test's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 async def events(communicator, count):
@@ -82,7 +101,7 @@ def test_boards_hear_every_step_and_catch_up_after_a_disconnect(transactional_op
         for communicator in (one, back):
             await communicator.disconnect()
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 def test_dispatchers_hear_only_what_is_dispatched_to_their_agency(transactional_ops, settings):
@@ -110,7 +129,7 @@ def test_dispatchers_hear_only_what_is_dispatched_to_their_agency(transactional_
         assert [m["kind"] for m in history] == ["created", "acknowledged", "dispatched"]
         await again.disconnect()
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 @pytest.mark.parametrize("who", ["charlie", "alice", "anonymous"])
@@ -124,7 +143,7 @@ def test_citizens_and_entity_staff_cannot_open_the_board_socket(transactional_op
         connected, code = await communicator.connect()
         assert not connected and code == 4403
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 def test_messages_it_does_not_understand_are_ignored_and_logged(transactional_ops, caplog):
@@ -146,7 +165,7 @@ def test_messages_it_does_not_understand_are_ignored_and_logged(transactional_op
         await communicator.disconnect()
 
     with caplog.at_level(logging.WARNING, logger="operations.consumers"):
-        async_to_sync(scenario)()
+        run(scenario)
     ignored = [r for r in caplog.records if r.name == "operations.consumers"]
     assert len(ignored) == 5
 
@@ -170,4 +189,4 @@ def test_a_board_far_behind_is_told_to_reload(transactional_ops, settings):
         assert await behind.receive_json_from(timeout=5) == {"type": "resync"}
         await behind.disconnect()
 
-    async_to_sync(scenario)()
+    run(scenario)
