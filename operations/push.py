@@ -7,6 +7,7 @@ alerts dispatched to it). Every message carries the case number and the event's 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -85,8 +86,17 @@ def send(groups: list[str], message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
     for group in groups:
+        event = {"type": "ops.event", "message": message}
         try:
-            async_to_sync(layer.group_send)(group, {"type": "ops.event", "message": message})
+            if loop is not None:
+                # Called from a thread that runs an event loop (not Django's request threads): hand it over.
+                loop.create_task(layer.group_send(group, event))
+            else:
+                async_to_sync(layer.group_send)(group, event)
         except Exception:  # the log is the source of truth: a board that missed this catches up
             logger.exception("could not push operations event %s to %s", message.get("seq"), group)

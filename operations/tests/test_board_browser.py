@@ -30,7 +30,7 @@ def board_page(browser, server, user):
     context = browser.new_context(locale="es-PA", viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}])
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     page.goto(server.url + "/operaciones/")
     page.wait_for_selector("#ops-status[data-state=live]")
     return page

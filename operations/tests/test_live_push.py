@@ -62,7 +62,7 @@ def run(scenario) -> None:
 async def events(communicator, count):
     received = []
     while len(received) < count:
-        message = await communicator.receive_json_from(timeout=5)
+        message = await communicator.receive_json_from(timeout=20)
         if message["type"] == "event":
             received.append(message)
     return received
@@ -91,7 +91,7 @@ def test_boards_hear_every_step_and_catch_up_after_a_disconnect(transactional_op
         assert (await back.connect())[0]
         missed = await events(back, 2)
         assert missed == live
-        assert (await back.receive_json_from(timeout=5)) == {"type": "caught_up", "seq": live[-1]["seq"]}
+        assert (await back.receive_json_from(timeout=20)) == {"type": "caught_up", "seq": live[-1]["seq"]}
         assert missed[0]["data"]["claimed_by"] == "oscar" and missed[1]["number"] == second.case.number
         # After the catch-up, live events flow on, none twice.
         await sync_to_async(services.dispatch)(alert, ops.operator, [ops.bomberos.pk])
@@ -158,7 +158,7 @@ def test_messages_it_does_not_understand_are_ignored_and_logged(transactional_op
         await communicator.send_to(text_data='{"type": "resume", "since": "yesterday"}')
         await communicator.send_to(bytes_data=b"\x00\x01")
         await communicator.send_json_to({"type": "ping"})
-        assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+        assert await communicator.receive_json_from(timeout=20) == {"type": "pong"}
         alert = await sync_to_async(file_flood)(ops.world)
         [created] = await events(communicator, 1)
         assert created["number"] == alert.case.number
@@ -180,13 +180,13 @@ def test_a_board_far_behind_is_told_to_reload(transactional_ops, settings):
     async def scenario():
         communicator = board(ops.operator, since=0)
         await communicator.connect()
-        assert (await communicator.receive_json_from(timeout=5))["type"] == "event"
+        assert (await communicator.receive_json_from(timeout=20))["type"] == "event"
         await communicator.disconnect()
         file_flood_async = sync_to_async(file_flood)
         await file_flood_async(ops.world)
         behind = board(ops.operator, since=0)
         await behind.connect()
-        assert await behind.receive_json_from(timeout=5) == {"type": "resync"}
+        assert await behind.receive_json_from(timeout=20) == {"type": "resync"}
         await behind.disconnect()
 
     run(scenario)
