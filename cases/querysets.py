@@ -28,6 +28,7 @@ class CaseQuerySet(models.QuerySet):
         - administrators and 311 agents: every non-sensitive case;
         - entity staff and supervisors: non-sensitive cases their entity is in charge of;
         - operators: urgent non-sensitive cases (the operations board);
+        - dispatchers of a responding agency: the urgent cases whose alert was dispatched to their agency;
         - oversight investigators: sensitive cases, and they are the only ones who see them;
         - a signed-in citizen: the non-sensitive cases they reported themselves.
         """
@@ -42,6 +43,8 @@ class CaseQuerySet(models.QuerySet):
             rule |= non_sensitive & Q(entity_id__in=roles.staff_entities)
         if roles.operator_entities:
             rule |= non_sensitive & Q(category__urgent=True)
+        if roles.dispatcher_entities:
+            rule |= non_sensitive & Q(category__urgent=True) & Q(pk__in=_dispatched_case_ids(roles.dispatcher_entities))
         if roles.investigator_entities:
             rule |= Q(category__sensitive=True)
         return self.filter(rule)
@@ -88,6 +91,17 @@ class CaseQuerySet(models.QuerySet):
     def triage(self) -> "CaseQuerySet":
         """The 311 triage queue: cases no rule could route (held by the contact center, or by nobody)."""
         return self.filter(Q(entity__isnull=True) | Q(entity__is_contact_center=True))
+
+
+def _dispatched_case_ids(agency_ids):
+    """The cases whose alert was dispatched to one of these agencies (operations/, looked up by name so
+    that cases/ does not import the operations app)."""
+    from django.apps import apps
+
+    if not apps.is_installed("operations"):
+        return []
+    dispatch = apps.get_model("operations", "Dispatch")
+    return dispatch.objects.filter(agency_id__in=list(agency_ids)).values("alert__case_id")
 
 
 class EventQuerySet(models.QuerySet):

@@ -80,6 +80,10 @@ def load_entities(rows: list[dict[str, Any]]) -> int:
                 "district": district,
                 "is_contact_center": bool(row.get("is_contact_center")),
                 "is_oversight": bool(row.get("is_oversight")),
+                # The operations board (operations/): centers whose operators see every alert, and
+                # agencies whose dispatchers are sent to them.
+                "is_operations_center": bool(row.get("is_operations_center")),
+                "is_responding_agency": bool(row.get("is_responding_agency")),
                 "active": row.get("active", True),
             },
         )

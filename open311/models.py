@@ -43,6 +43,8 @@ class ApiKey(models.Model):
         # The subset of cases.models.Channel an integrator may file through.
         API = "api", _("API")
         MOBILE = "mobile", _("Mobile app")
+        # Sensors and other systems posting CAP or JSON to the operations board (operations/).
+        SENSOR = "sensor", _("Sensor or other system")
 
     name = models.CharField(_("integrator"), max_length=150)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.API)

@@ -1,3 +1,9 @@
-"""WebSocket routes. The operations board adds its consumer here."""
+"""WebSocket routes."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from operations.consumers import BoardConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/operaciones/", BoardConsumer.as_asgi()),
+]

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "portal",
     "backoffice",
     "transparency",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -371,3 +372,30 @@ MONTHLY_PUBLICATION_JOB = os.environ.get("MONTHLY_PUBLICATION_JOB", "transparenc
 CONTACT_RETENTION_JOB = os.environ.get("CONTACT_RETENTION_JOB", "cases.retention.erase_expired_contacts")
 # Celery (production): worker + beat with the schedule of ventanilla/schedule.py, in the local time.
 CELERY_TIMEZONE = TIME_ZONE
+# --- Operations board (operations/, docs/operations.md) -----------------------------------------
+# Minutes an alert may wait unacknowledged before it turns red and the shift supervisor is told, per
+# severity (5 = extreme); "5:2,4:5,3:10,2:20,1:30" in the environment.
+OPERATIONS_ACK_MINUTES = {
+    int(severity): int(minutes)
+    for severity, minutes in (
+        item.split(":") for item in envlist("OPERATIONS_ACK_MINUTES", ["5:2", "4:5", "3:10", "2:20", "1:30"])
+    )
+}
+# Minutes a dispatched agency may stay at "requested" before the alert escalates likewise.
+OPERATIONS_DISPATCH_RESPONSE_MINUTES = envint("OPERATIONS_DISPATCH_RESPONSE_MINUTES", 10)
+# How long an acknowledgement holds the alert for its operator (every step renews it).
+OPERATIONS_CLAIM_MINUTES = envint("OPERATIONS_CLAIM_MINUTES", 15)
+OPERATIONS_DEFAULT_SEVERITY = envint("OPERATIONS_DEFAULT_SEVERITY", 3)
+# Severity of alerts filed in a category without one of their own (citizens' reports); by category code.
+OPERATIONS_CATEGORY_SEVERITY: dict[str, int] = {}
+# Alerts this close in space and time are suggested for merging.
+OPERATIONS_MERGE_RADIUS_METERS = envint("OPERATIONS_MERGE_RADIUS_METERS", 500)
+OPERATIONS_MERGE_WINDOW_MINUTES = envint("OPERATIONS_MERGE_WINDOW_MINUTES", 60)
+# A reconnecting board that missed more events than this reloads instead of replaying them.
+OPERATIONS_CATCHUP_LIMIT = envint("OPERATIONS_CATCHUP_LIMIT", 500)
+# The operators' shift view counts from the latest of these local hours.
+OPERATIONS_SHIFT_START_HOURS = [int(hour) for hour in envlist("OPERATIONS_SHIFT_START_HOURS", ["6", "14", "22"])]
+# CAP 1.2: the category mapping rules and geocodes (data file), and who we are in the public feed.
+OPERATIONS_CAP_RULES_FILE = Path(os.environ.get("OPERATIONS_CAP_RULES_FILE") or JURISDICTION_DATA_DIR / "cap_rules.json")
+OPERATIONS_CAP_SENDER = envstr("OPERATIONS_CAP_SENDER", "operaciones@311.gob.pa")
+OPERATIONS_CAP_MAX_BYTES = envint("OPERATIONS_CAP_MAX_BYTES", 512 * 1024)

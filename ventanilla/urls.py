@@ -29,6 +29,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/v2/", include("open311.urls")),
     path("api/v1/", include("api.urls")),
+    # CAP 1.2 intake and feed, sensors' webhook: machines, no language prefix (operations/).
+    path("operaciones/", include("operations.machine_urls")),
     path("admin/", admin.site.urls),
     # The SMS/WhatsApp gateway's webhook: a machine interface, no language prefix.
     path("mensajes/entrante/", inbound_message, name="inbound_message"),
@@ -39,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("transparencia/", include("transparency.urls")),
     path("tramites/", include("catalog.urls")),
     path("mensajes/", include("notifications.urls")),
+    path("operaciones/", include("operations.urls")),
+    path("alerta/", include("operations.alerta_urls")),
     path("", include("portal.journey_urls")),
     path("", include("portal.urls")),
     prefix_default_language=False,
