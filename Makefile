@@ -7,7 +7,7 @@ PORT ?= 8000
 POSTGRES_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-postgres install assets messages migrate serve bench clean
+.PHONY: demo dev test test-postgres install assets messages migrate serve bench clean
 
 $(BIN)/ventanilla: requirements.txt requirements-dev.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,13 @@ messages: install
 migrate: install
 	DEBUG=1 $(BIN)/ventanilla migrate --noinput -v0
 
-demo: install assets messages migrate
-	DEBUG=1 $(BIN)/ventanilla load_demo
+# The demo as production serves it (DEBUG off, DEMO on, uvicorn, compressed static files): ventanilla/demo.py
+# writes .env, migrates, collects static files, loads the demo data, then serves and prints what to open.
+demo: install assets messages
+	$(BIN)/python -m ventanilla.demo --port $(PORT)
+
+# Development: Django's auto-reloading server with DEBUG on (tracebacks, uncompressed static files).
+dev: install assets messages migrate
 	DEBUG=1 $(BIN)/ventanilla runserver 127.0.0.1:$(PORT)
 
 test: install assets messages

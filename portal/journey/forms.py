@@ -4,6 +4,7 @@ on the matching fields here so that every problem shows at once, next to its fie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -277,16 +278,18 @@ class ComplaintForm(CaseForm):
         super().add_case_errors(error)
 
 
+NUMBER_PATTERN = re.compile(r"^(\d{4})\s*[-‐–—]\s*(\d{1,6})$")
+
+
 class LookupForm(SummaryMixin, forms.Form):
-    """Find a case by its tracking link or code, optionally with its number. Never by number alone."""
+    """Find a case by its tracking link or code (optionally with its number: then both must match), or by
+    its number alone, which opens only the public view of the case (see docs/portal.md)."""
 
     code = forms.CharField(required=False, max_length=300)
     number = forms.CharField(required=False, max_length=20)
 
     def clean_code(self) -> str:
         raw = (self.cleaned_data.get("code") or "").strip()
-        if not raw:
-            raise ValidationError(_("Enter the tracking link or tracking code from your receipt."), code="required")
         # A pasted link: the code is the path segment after /seguimiento/ (any language prefix, any host).
         marker = "/seguimiento/"
         if marker in raw:
@@ -294,7 +297,22 @@ class LookupForm(SummaryMixin, forms.Form):
         return raw.strip()
 
     def clean_number(self) -> str:
-        return (self.cleaned_data.get("number") or "").strip()
+        raw = (self.cleaned_data.get("number") or "").strip()
+        if not raw:
+            return ""
+        match = NUMBER_PATTERN.match(raw)
+        if match is None:
+            raise ValidationError(_("Enter the case number as on your receipt, for example 2026-000123."), code="invalid")
+        year, serial = match.groups()
+        return f"{year}-{int(serial):06d}"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("code") and not data.get("number") and not self.errors:
+            self.add_error(
+                "code", ValidationError(_("Enter the tracking link or code, or the case number."), code="required")
+            )
+        return data
 
 
 def required_reply_text(value: str | None, missing_message: str) -> str:

@@ -77,8 +77,15 @@ def find_by_token(token: str) -> Case | None:
     )
 
 
+def find_public_by_number(number: str) -> Case | None:
+    """A case anyone may read (Case.objects.public(): never a sensitive case, never spam), by its number."""
+    if not number:
+        return None
+    return Case.objects.public().filter(number=number).select_related("category", "entity").first()
+
+
 def find_by_lookup(code: str, number: str) -> Case | None:
-    """Number and code must belong to the same case; a number alone never finds anything."""
+    """With a code, number and code must belong to the same case (the full tracking page)."""
     case = find_by_token(code)
     if case is None or (number and number != case.number):
         return None

@@ -193,21 +193,51 @@ def too_many_lookups(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track_lookup(request: HttpRequest) -> HttpResponse:
-    """Find a case from the receipt. The same answer for a wrong code, a wrong number or both."""
+    """Find a case from the receipt. With the tracking code: the case's own page (reply, reopen, survey).
+    With the number alone: its public view. The same answer for every kind of failure."""
     form = LookupForm(request.POST or None)
     if request.method == "POST":
         if services.lookups_blocked(request):
             return too_many_lookups(request)
         if form.is_valid():
-            case = services.find_by_lookup(form.cleaned_data["code"], form.cleaned_data["number"])
-            if case is not None:
-                return redirect("track", token=case.tracking_token)
+            code, number = form.cleaned_data["code"], form.cleaned_data["number"]
+            if code:
+                case = services.find_by_lookup(code, number)
+                if case is not None:
+                    return redirect("track", token=case.tracking_token)
+                message = _("We could not find a case with that tracking code and number. Check them against your receipt.")
+            else:
+                case = services.find_public_by_number(number)
+                if case is not None:
+                    return redirect("track_public", number=case.number)
+                message = _("We could not find a case with that number. Check it against your receipt.")
             services.record_failed_lookup(request)
-            form.add_error(
-                "code",
-                _("We could not find a case with that tracking code and number. Check them against your receipt."),
-            )
+            form.add_error("number" if not code else "code", message)
     return render(request, "portal/journey/track_lookup.html", {"form": form})
+
+
+@require_GET
+def track_public(request: HttpRequest, number: str) -> HttpResponse:
+    """The public view of a case found by its number: only what Open311 publishes (state, category,
+    institution, dates, public timeline). Never a sensitive case; no forms: acting needs the code."""
+    if services.lookups_blocked(request):
+        return too_many_lookups(request)
+    case = services.find_public_by_number(number)
+    if case is None:
+        services.record_failed_lookup(request)
+        return not_found(request, lookup=True)
+    response = render(
+        request,
+        "portal/journey/track_public.html",
+        {
+            "case": case,
+            "timeline": services.public_timeline(case),
+            "state_tag": services.STATE_TAGS.get(case.state, ""),
+            "lookup_url": reverse("track_lookup"),
+        },
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _case_for_token(request: HttpRequest, token: str) -> Case:
