@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.attachments import CleanUpload, InvalidUpload, validate_upload
 from cases.models import Category, CategoryAttribute, Channel
 from cases.validation import NewCase, validate_new_case
+from ventanilla.layout import jurisdiction_name
 
 SURVEY_COMMENT_MAX_LENGTH = 2000
 REPLY_MAX_LENGTH = settings.CASE_DESCRIPTION_MAX_LENGTH
@@ -89,6 +90,22 @@ CASE_FIELD_TO_FORM_FIELD = {
 CLEARER_MESSAGES = {
     ("description", "required"): _("Describe the problem."),
 }
+
+
+def clearer_message(field: str, code: str | None, message):
+    """What this page can say better than the shared rule's message (it knows the map and the list)."""
+    if (field, code) == ("location", "outside_jurisdiction"):
+        territory = jurisdiction_name()
+        if territory:
+            return _(
+                "The point on the map is outside %(territory)s, the territory this service covers. Move the pin "
+                "to the place in %(territory)s, or choose the district from the list instead."
+            ) % {"territory": territory}
+        return _(
+            "The point on the map is outside the territory this service covers. Move the pin, or choose the "
+            "district from the list instead."
+        )
+    return CLEARER_MESSAGES.get((field, code), message)
 
 
 class CaseForm(SummaryMixin, forms.Form):
@@ -165,7 +182,7 @@ class CaseForm(SummaryMixin, forms.Form):
                 target = self.attribute_fields[case_field[10:-1]]
             for item in errors:
                 message = item.message % item.params if item.params else item.message
-                message = CLEARER_MESSAGES.get((case_field, item.code), message)
+                message = clearer_message(case_field, item.code, message)
                 if target in self.fields and message in self.errors.get(target, []):
                     continue
                 self.add_error(target if target in self.fields else None, ValidationError(message, code=item.code))

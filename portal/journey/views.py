@@ -34,7 +34,8 @@ LAST_REPORT_KEY = "journey_last_report"
 
 @require_GET
 def report_category(request: HttpRequest) -> HttpResponse:
-    """Step one: what is the problem? Grouped radios; a filter box when JavaScript runs."""
+    """Step one: what is the problem? The most reported kinds as links, then every kind as radios under
+    collapsible group headings (native <details>: no JavaScript needed); a filter box when JavaScript runs."""
     categories = list(Category.objects.listed().order_by("group_es", "name_es"))
     chosen = request.GET.get("categoria")
     error = None
@@ -54,6 +55,7 @@ def report_category(request: HttpRequest) -> HttpResponse:
             "error_items": [("#categoria", error)] if error else [],
             "error_list": [error] if error else [],
             "complaint_kinds": ", ".join(c.name for c in Category.objects.sensitive().order_by("name_es")),
+            "most_reported": services.most_reported(categories),
         },
     )
 
