@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.models import Attachment, Case, CaseEvent, Category, Channel, State, SurveyResponse
 from cases.services import InvalidTransition, SurveyNotAvailable, citizen_reopen, submit_survey
 from entities.models import District
+from ventanilla.collation import collation_key
 
 from . import services
 from .forms import REPLY_MAX_LENGTH, SURVEY_COMMENT_MAX_LENGTH, LookupForm, ReopenForm, ReplyForm, ReportForm, SurveyForm
@@ -36,7 +37,10 @@ LAST_REPORT_KEY = "journey_last_report"
 def report_category(request: HttpRequest) -> HttpResponse:
     """Step one: what is the problem? The most reported kinds as links, then every kind as radios under
     collapsible group headings (native <details>: no JavaScript needed); a filter box when JavaScript runs."""
-    categories = list(Category.objects.listed().order_by("group_es", "name_es"))
+    # Groups and kinds by their name in the reader's language, in Spanish alphabetical order (accents folded).
+    categories = sorted(
+        Category.objects.listed(), key=lambda category: (collation_key(category.group), collation_key(category.name))
+    )
     chosen = request.GET.get("categoria")
     error = None
     if chosen is not None:
