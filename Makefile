@@ -6,6 +6,8 @@ PORT ?= 8000
 # test-postgres uses DATABASE_URL when set, else the local CI database.
 POSTGRES_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_ARGS ?=
+# Extra options for ventanilla/demo.py, e.g. DEMO_ARGS="--cases 500".
+DEMO_ARGS ?=
 
 .PHONY: demo dev test test-postgres install assets messages migrate serve bench clean
 
@@ -32,7 +34,7 @@ migrate: install
 # The demo as production serves it (DEBUG off, DEMO on, uvicorn, compressed static files): ventanilla/demo.py
 # writes .env, migrates, collects static files, loads the demo data, then serves and prints what to open.
 demo: install assets messages
-	$(BIN)/python -m ventanilla.demo --port $(PORT)
+	$(BIN)/python -m ventanilla.demo --port $(PORT) $(DEMO_ARGS)
 
 # Development: Django's auto-reloading server with DEBUG on (tracebacks, uncompressed static files).
 dev: install assets messages migrate
