@@ -71,7 +71,7 @@ def test_the_privacy_notice_says_what_why_who_how_long_and_the_rights(client, wo
     assert f"<h1 class=\"govuk-heading-l\">{title}</h1>" in html
     for heading in headings:
         assert heading in html
-    assert "18" in html.split(headings[2], 1)[1].split("</p>", 1)[0]  # the retention period from the setting
+    assert "18" in html.split(headings[2] + "</h2>", 1)[1].split("</p>", 1)[0]  # the retention period from the setting
     assert "Ley 81 de 2019" in html
     assert "Centro de Atención Ciudadana 311" in html and ANTAI in html
     assert "{" not in html.split("<main", 1)[1].split("</main>", 1)[0]  # every placeholder filled
