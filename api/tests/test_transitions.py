@@ -236,3 +236,11 @@ def test_the_detail_lists_the_actions_available_to_this_user_now(as_user, cases)
         "assign", "reject", "transfer"
     ]
     assert as_user("agent").get(f"/api/v1/cases/{cases.rubbish.number}/").json()["available_actions"] == []
+
+
+def test_the_schema_says_that_close_is_refused(db):
+    from django.test import Client
+
+    schema = Client().get("/api/v1/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    description = schema["paths"]["/api/v1/cases/{number}/transitions/"]["post"]["description"]
+    assert "closed_by_citizen" in description and "always a 409" in description
