@@ -6,8 +6,10 @@ PORT ?= 8000
 # test-postgres uses DATABASE_URL when set, else the local CI database.
 POSTGRES_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_ARGS ?=
+# Extra options for ventanilla/demo.py, e.g. DEMO_ARGS="--cases 500".
+DEMO_ARGS ?=
 
-.PHONY: demo test test-postgres install assets messages migrate serve bench clean
+.PHONY: demo dev test test-postgres install assets messages migrate serve bench clean
 
 $(BIN)/ventanilla: requirements.txt requirements-dev.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,10 +31,14 @@ messages: install
 migrate: install
 	DEBUG=1 $(BIN)/ventanilla migrate --noinput -v0
 
-# The background worker (outbox + periodic jobs, no broker) runs beside the server and stops with it.
-demo: install assets messages migrate
-	DEBUG=1 $(BIN)/ventanilla load_demo
-	DEBUG=1 $(BIN)/ventanilla worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+# The demo as production serves it (DEBUG off, DEMO on, uvicorn, compressed static files): ventanilla/demo.py
+# writes .env, migrates, collects static files, loads the demo data, then serves (with the background worker:
+# outbox and periodic jobs, no broker) and prints what to open.
+demo: install assets messages
+	$(BIN)/python -m ventanilla.demo --port $(PORT) $(DEMO_ARGS)
+
+# Development: Django's auto-reloading server with DEBUG on (tracebacks, uncompressed static files).
+dev: install assets messages migrate
 	DEBUG=1 $(BIN)/ventanilla runserver 127.0.0.1:$(PORT)
 
 test: install assets messages

@@ -28,6 +28,18 @@ def invalid_transition(exc: InvalidTransition) -> Conflict:
     )
 
 
+def closed_by_citizen(case) -> Conflict:
+    """Staff never close a case (cases.permissions.CITIZEN_ONLY_ACTIONS): say who does, whatever the state."""
+    from django.conf import settings
+
+    message = _(
+        "Staff do not close cases. The citizen confirms that the problem is solved (on the tracking page or "
+        "in the survey), or the case closes by itself %(days)d days after its resolution, when the reopen "
+        "window ends. Resolve the case instead."
+    ) % {"days": settings.CASE_REOPEN_WINDOW_DAYS}
+    return Conflict({"detail": str(message), "code": "closed_by_citizen", "action": "close", "state": case.state})
+
+
 def _path_for(key: str, renames: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     if key in renames:
         return renames[key]

@@ -6,10 +6,12 @@ from __future__ import annotations
 from rest_framework.permissions import BasePermission
 
 from cases.permissions import (  # noqa: F401
+    CITIZEN_ONLY_ACTIONS,
     find_assignee,
     in_triage,
     is_back_office,
     may_assign_others,
+    may_apply,
     may_be_assigned,
     may_comment,
     sees_contact,

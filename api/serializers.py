@@ -164,9 +164,14 @@ class CaseDetailSerializer(CaseSummarySerializer):
         )
     )
     def get_available_actions(self, case: Case) -> list[str]:
-        if not permissions.works_case(_viewer(self), case):
+        viewer = _viewer(self)
+        if not permissions.works_case(viewer, case):
             return []
-        return [action for action in ACTIONS if can_proceed(getattr(case, action))]
+        return [
+            action
+            for action in ACTIONS
+            if permissions.may_apply(viewer, case, action) and can_proceed(getattr(case, action))
+        ]
 
 
 # The answer to filing a case: what the reporter must be told (number and tracking key).

@@ -1,9 +1,21 @@
+"""The Django admin for cases: administrators READ cases, their timeline and survey answers here; nothing
+about a case can be added, changed, reverted or deleted. Corrections happen as recorded events in the back
+office (moderation, category change, reassignment), where `cases.services` writes them.
+
+Categories and non-working days stay editable: they are configuration, not a citizen's record.
+"""
+
+from __future__ import annotations
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Case, CaseEvent, Category, CategoryAttribute, NonWorkingDay
+from .models import Case, CaseEvent, Category, CategoryAttribute, NonWorkingDay, RejectionReason, SurveyResponse
+from .routing import REASONS
 
 
 class CategoryAttributeInline(admin.TabularInline):
@@ -20,27 +32,56 @@ class CategoryAdmin(SimpleHistoryAdmin):
     inlines = [CategoryAttributeInline]
 
 
-class CaseEventInline(admin.TabularInline):
-    model = CaseEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "kind", "public", "actor", "channel", "from_state", "to_state", "entity", "reason", "message"]
-    readonly_fields = fields
+class ReadOnlyAdminMixin:
+    """Viewing only: no add, change or delete permission, whatever the user's flags."""
 
     def has_add_permission(self, request, obj=None) -> bool:
-        # Timeline lines are written by the lifecycle services only.
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
+@admin.display(description=_("reason"))
+def reason_label(event: CaseEvent) -> str:
+    """The reason in the reader's language ("Sent to the municipality of the district…"), not its code."""
+    if event.reason in REASONS:
+        return str(REASONS[event.reason])
+    if event.reason in RejectionReason.values:
+        return str(RejectionReason(event.reason).label)
+    return event.reason
+
+
+class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "public", "actor", "channel", "from_state", "to_state", "entity", reason_label, "message"]
+    readonly_fields = fields
+    verbose_name = _("timeline event")
+    verbose_name_plural = _("timeline (written by the lifecycle services only)")
+
+
+class SurveyResponseInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = SurveyResponse
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "satisfaction", "solved", "comment", *SurveyResponse.SDG_ATTRIBUTES]
+    readonly_fields = fields
+
+
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "category", "entity", "state", "channel", "created_at", "due_at"]
     list_filter = ["state", "channel"]
     search_fields = ["number"]
-    # State and routing change only through the lifecycle (cases.services), never by editing the row.
-    readonly_fields = ["number", "state", "entity", "category", "created_at", "updated_at", "resolved_at", "closed_at", "due_at"]
-    exclude = ["tracking_token", "reporter_user", "assignee", "duplicate_of", "procedure", "district"]
-    inlines = [CaseEventInline]
+    # Everything is shown read-only (no change permission); the secret token and the links to people
+    # (reporter's account, assignee) are not shown at all. The reporter's contact is not in the admin.
+    exclude = ["tracking_token", "reporter_user", "assignee"]
+    inlines = [CaseEventInline, SurveyResponseInline]
 
     def get_queryset(self, request):
         # Even administrators see cases through the same scoping rule: sensitive cases stay with oversight.
@@ -58,7 +99,14 @@ class CaseAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._404_unless_visible(request, object_id)
+        # SimpleHistoryAdmin saves the historical version on POST (a "revert") without asking for the
+        # change permission; a case's history is for reading only.
+        if request.method != "GET":
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
 
 
 @admin.register(NonWorkingDay)

@@ -202,7 +202,12 @@ class Case(models.Model):
         db_index=False,
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
     )
     state = FSMField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
@@ -219,13 +224,32 @@ class Case(models.Model):
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     reporter_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reported_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_cases",
+        verbose_name=_("reporter's account"),
     )
     procedure = models.ForeignKey(
-        "catalog.Procedure", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        "catalog.Procedure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        verbose_name=_("procedure"),
     )
-    rejection_reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates")
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=20, choices=RejectionReason.choices, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, db_index=True)
@@ -425,25 +449,36 @@ class CaseEvent(models.Model):
 
     # Covered by the (case, created_at) timeline index.
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    public = models.BooleanField(default=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
-    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
-    entity = models.ForeignKey("entities.Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    public = models.BooleanField(_("public"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("actor")
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
+    from_state = models.CharField(_("from state"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to state"), max_length=20, choices=State.choices, blank=True)
+    entity = models.ForeignKey(
+        "entities.Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("entity")
+    )
     previous_entity = models.ForeignKey(
-        "entities.Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "entities.Entity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("previous entity"),
     )
     # A machine-readable reason (routing rule, rejection reason) rendered in the reader's language.
-    reason = models.CharField(max_length=40, blank=True)
-    message = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=40, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
         indexes = [
             models.Index(fields=["case", "created_at"], name="event_timeline"),
             # The published figures count a month's reopenings and transfers; only those rows are indexed.
@@ -508,11 +543,13 @@ class SurveyResponse(models.Model):
         _("effective delivery"), null=True, blank=True, choices=SDG_SCALE
     )
     timeliness = models.PositiveSmallIntegerField(_("timeliness"), null=True, blank=True, choices=SDG_SCALE)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("answered at"), default=timezone.now)
 
     SDG_ATTRIBUTES = ("accessibility", "affordability", "equal_treatment", "effective_delivery", "timeliness")
 
     class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(satisfaction__gte=1, satisfaction__lte=5), name="survey_satisfaction_1_5"

@@ -7,7 +7,10 @@ here applies to a case the user can already see, so it can only narrow access, n
 - personal data of the reporter: staff of the entity in charge, 311 agents, investigators for sensitive
   cases. Not administrators, operators or the reporter's own API view: none of them needs it to do their work;
 - assigning someone else: supervisors of the entity in charge, investigators (sensitive) and administrators;
-  anyone who works the case may take it themselves.
+  anyone who works the case may take it themselves;
+- closing a resolved case: nobody who works it. It belongs to the citizen (confirming on the tracking page
+  or in the survey) or to the auto-close job once the reopen window has passed, so that staff cannot resolve
+  and close in the same minute and cut the citizen's chance to say it is not solved.
 """
 
 from __future__ import annotations
@@ -33,6 +36,15 @@ def works_case(user, case: Case) -> bool:
     if roles.is_admin or case.entity_id in roles.staff_entities:
         return True
     return roles.is_agent and in_triage(case)
+
+
+# Lifecycle actions that nobody applies from the back office or the REST API (see the module docstring).
+CITIZEN_ONLY_ACTIONS = frozenset({"close"})
+
+
+def may_apply(user, case: Case, action: str) -> bool:
+    """May this user apply this lifecycle action (if the state allows it) from the back office or the API?"""
+    return action not in CITIZEN_ONLY_ACTIONS and works_case(user, case)
 
 
 def may_comment(user, case: Case) -> bool:

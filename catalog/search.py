@@ -45,6 +45,11 @@ MAX_QUERY_WORDS = 12
 COVERAGE_EXPONENT = 2.0
 
 
+# Results that score below this share of the best one are weaker matches: a page lists them only when
+# asked (bench/catalog_search.py: "pasaporte" keeps its 4 good results out of 19; "cédula" 10 of 79).
+WEAK_MATCH_RATIO = 0.3
+
+
 def synonyms_path() -> Path:
     return Path(settings.CATALOG_SYNONYMS_FILE)
 
@@ -284,3 +289,13 @@ def search_procedures(query: str, *, entity=None, theme=None, limit: int = 50) -
             procedure.search_score = float(score)
             results.append(procedure)
     return results
+
+
+def split_weak_matches(results: list[Procedure], ratio: float = WEAK_MATCH_RATIO) -> tuple[list[Procedure], list[Procedure]]:
+    """(good matches, weaker matches) of ranked results: a result is weaker when its score is below `ratio`
+    times the best one. A listing without words (scores 0) has no weaker matches."""
+    if not results or results[0].search_score <= 0:
+        return results, []
+    floor = results[0].search_score * ratio
+    good = [procedure for procedure in results if procedure.search_score >= floor]
+    return good, results[len(good) :]

@@ -16,12 +16,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.models import Case
 from entities.models import Entity
+from ventanilla.collation import sorted_by_name
 
 from . import services
 from .forms import OutdatedReportForm, search_query
 from .models import Procedure, Theme
 from .querysets import entities_with_published_procedures
-from .search import search_procedures
+from .search import search_procedures, split_weak_matches
 from .structured_data import as_script_text, government_service
 
 RESULTS_LIMIT = 50
@@ -29,9 +30,25 @@ PAGE_SIZE = 50
 LAST_REPORT_KEY = "catalog:outdated_report"
 
 
+SHOW_ALL_PARAMETER = "todos"
+
+
 def _results_context(request: HttpRequest, query: str, *, entity=None, theme=None) -> dict:
     results = search_procedures(query, entity=entity, theme=theme, limit=RESULTS_LIMIT) if query else None
-    return {"query": query, "results": results, "results_limited": results is not None and len(results) >= RESULTS_LIMIT}
+    limited = results is not None and len(results) >= RESULTS_LIMIT
+    hidden: list = []
+    if results and request.GET.get(SHOW_ALL_PARAMETER) != "1":
+        results, hidden = split_weak_matches(results)
+    params = request.GET.copy()
+    params.pop("parcial", None)
+    params[SHOW_ALL_PARAMETER] = "1"
+    return {
+        "query": query,
+        "results": results,
+        "results_limited": limited and not hidden,
+        "hidden_count": len(hidden),
+        "show_all_url": f"{request.path}?{params.urlencode()}#catalog-results",
+    }
 
 
 def _partial(request: HttpRequest) -> bool:
@@ -51,8 +68,9 @@ def index(request: HttpRequest) -> HttpResponse:
     if _partial(request):
         return render(request, "catalog/includes/results.html", context)
     context.update(
-        themes=Theme.objects.with_published_counts().order_by("name_en" if (get_language() or "")[:2] == "en" else "name_es"),
-        entities=entities_with_published_procedures().order_by("name"),
+        # Display names in Spanish alphabetical order (accents and case folded) in both languages.
+        themes=sorted_by_name(Theme.objects.with_published_counts()),
+        entities=sorted_by_name(entities_with_published_procedures()),
         theme=theme,
         entity=entity,
     )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reportar/recibido/anonimo/", complaint.complaint_received, name="anonymous_report_received"),
     path("reportar/<str:code>/", views.report_form, name="report_form"),
     path("seguimiento/", views.track_lookup, name="track_lookup"),
+    path("seguimiento/caso/<str:number>/", views.track_public, name="track_public"),
     path("seguimiento/<str:token>/", views.track, name="track"),
     path("seguimiento/<str:token>/responder/", views.track_reply, name="track_reply"),
     path("seguimiento/<str:token>/reabrir/", views.track_reopen, name="track_reopen"),

@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("privacidad/", views.privacy, name="privacy"),
 ]

@@ -1,4 +1,4 @@
-"""The portal's home page. The report, track and survey pages live in portal/journey_views.py."""
+"""The portal's home page and privacy notice. The report, track and survey pages live in portal/journey/."""
 
 from __future__ import annotations
 
@@ -15,7 +15,15 @@ from cases.models import Case, State
 from catalog.models import Theme
 from ventanilla.layout import localized_path
 
-HOME_LINKS = {"catalog": "/tramites/", "report": "/reportar/", "track": "/seguimiento/"}
+from . import citizen_service
+
+HOME_LINKS = {
+    "catalog": "/tramites/",
+    "report": "/reportar/",
+    "track": "/seguimiento/",
+    "complaint": "/denuncia/",
+    "privacy": "/privacidad/",
+}
 POPULAR_THEMES_SHOWN = 8
 FIGURES_WINDOW_DAYS = 30
 # The home page is the busiest page; counting a month of cases on every visit is not worth it.
@@ -39,4 +47,26 @@ def recent_figures() -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     themes = Theme.objects.with_published_counts().order_by("-procedure_count", "name_es")[:POPULAR_THEMES_SHOWN]
     urls = {name: localized_path(path) for name, path in HOME_LINKS.items()}
-    return render(request, "home.html", {"themes": themes, "figures": recent_figures(), "urls": urls})
+    return render(
+        request,
+        "home.html",
+        {
+            "themes": themes,
+            "figures": recent_figures(),
+            "urls": urls,
+            "phone": citizen_service.phone(),
+            "whatsapp": citizen_service.whatsapp(),
+            "emergency": citizen_service.emergency(),
+            "oversight": ", ".join(citizen_service.oversight_names()),
+        },
+    )
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice (personal-data law of the jurisdiction), from the jurisdiction's data set."""
+    return render(
+        request,
+        "portal/privacy.html",
+        {"notice": citizen_service.privacy_notice(), "phone": citizen_service.phone(), "whatsapp": citizen_service.whatsapp()},
+    )

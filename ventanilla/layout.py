@@ -97,6 +97,11 @@ def _jurisdiction() -> dict:
         return {}
 
 
+def jurisdiction_name() -> str:
+    """The territory the service covers, as the jurisdiction's data set names it ("Panamá")."""
+    return _jurisdiction().get("name", "")
+
+
 def boundary_attribution() -> str:
     """The credit the boundary data's licence asks for (e.g. CC BY 4.0), from the jurisdiction's data set."""
     return _jurisdiction().get("boundaries", {}).get("attribution", "")
@@ -109,4 +114,5 @@ def layout_context(request: HttpRequest) -> dict:
         "main_navigation": SimpleLazyObject(lambda: main_navigation(request)),
         "boundary_attribution": SimpleLazyObject(boundary_attribution),
         "home_url": SimpleLazyObject(lambda: localized_path("/")),
+        "privacy_url": SimpleLazyObject(lambda: localized_path("/privacidad/")),
     }

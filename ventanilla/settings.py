@@ -218,7 +218,7 @@ USE_TZ = True
 
 # --- Static and media files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "assets" / "build"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -268,6 +268,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's default configuration gives the "django" logger a console handler of its own (when DEBUG is
+    # on) and lets it propagate to the root's as well: every line came out twice. One handler: the root's.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 # --- The jurisdiction and the domain -----------------------------------------------------------
@@ -300,6 +303,10 @@ DEFAULT_SLA_BUSINESS_DAYS = envint("DEFAULT_SLA_BUSINESS_DAYS", 10)
 # An open case due within this many business days is "due soon" (cases/sla.py: queue badge, staff
 # notifications and the supervisors' digest all use it).
 SLA_DUE_SOON_BUSINESS_DAYS = envint("SLA_DUE_SOON_BUSINESS_DAYS", 2)
+# Contact data of a case is erased this many months after the case ended (closed or rejected): the
+# privacy notice states it, cases/retention.py applies it daily.
+CONTACT_RETENTION_MONTHS = envint("CONTACT_RETENTION_MONTHS", 24)
+CELERY_BEAT_SCHEDULE["cases.erase_expired_contacts"] = {"task": "cases.erase_expired_contacts", "schedule": 24 * 3600}
 # Phone numbers without a country prefix are read as numbers of this region (cases/contact.py).
 PHONE_REGION = envstr("PHONE_REGION", "PA")
 

@@ -26,7 +26,7 @@ def last_event(case) -> CaseEvent:
     return CaseEvent.objects.filter(case=case).order_by("-created_at", "-pk").first()
 
 
-def test_a_case_goes_from_received_to_closed_and_each_step_is_on_the_timeline(as_user, cases):
+def test_a_case_goes_from_received_to_resolved_and_each_step_is_on_the_timeline(as_user, cases):
     alice = as_user("alice")
     case = cases.rubbish
     steps = [
@@ -34,7 +34,6 @@ def test_a_case_goes_from_received_to_closed_and_each_step_is_on_the_timeline(as
         ({"action": "start"}, "in_progress"),
         ({"action": "request_info", "message": "¿En qué esquina exactamente?"}, "waiting_citizen"),
         ({"action": "resolve", "message": "Se recogió la basura."}, "resolved"),
-        ({"action": "close"}, "closed"),
     ]
     for body, state in steps:
         response = transition(alice, case, **body)
@@ -44,18 +43,48 @@ def test_a_case_goes_from_received_to_closed_and_each_step_is_on_the_timeline(as
         assert (event.kind, event.to_state, event.actor.username) == (body["action"], state, "alice")
         assert event.channel == "api"
     timeline = alice.get(f"/api/v1/cases/{case.number}/timeline/").json()["results"]
-    assert [e["kind"] for e in timeline] == ["created", "routed", "assign", "start", "request_info", "resolve", "close"]
+    assert [e["kind"] for e in timeline] == ["created", "routed", "assign", "start", "request_info", "resolve"]
     assert timeline[4]["message"] == "¿En qué esquina exactamente?"
+
+
+@pytest.mark.parametrize("user", ["alice", "supervisor", "admin"])
+def test_staff_cannot_close_a_resolved_case_the_answer_is_a_409_that_says_who_closes(as_user, cases, user):
+    alice = as_user("alice")
+    transition(alice, cases.rubbish, action="assign")
+    transition(alice, cases.rubbish, action="resolve", message="Se recogió la basura.")
+    before = snapshot(cases.rubbish)
+    client = as_user(user)
+    detail = client.get(f"/api/v1/cases/{cases.rubbish.number}/").json()
+    assert "close" not in detail["available_actions"] and "reopen" in detail["available_actions"]
+
+    response = client.post(
+        f"/api/v1/cases/{cases.rubbish.number}/transitions/", {"action": "close"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert (body["code"], body["action"], body["state"]) == ("closed_by_citizen", "close", "resolved")
+    assert "citizen" in body["detail"] and "Resolve the case instead" in body["detail"]
+    assert snapshot(cases.rubbish) == before
+
+
+def test_the_refusal_to_close_speaks_the_callers_language(as_user, cases):
+    alice = as_user("alice")
+    response = alice.post(
+        f"/api/v1/cases/{cases.rubbish.number}/transitions/", {"action": "close"}, format="json", HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert response.status_code == 409
+    assert "ciudadano" in response.json()["detail"]
 
 
 def test_a_transition_the_state_does_not_allow_is_a_409_and_changes_nothing(as_user, cases):
     before = snapshot(cases.rubbish)
-    response = transition(as_user("alice"), cases.rubbish, action="close")
+    response = transition(as_user("alice"), cases.rubbish, action="reopen", message="No está resuelto.")
     assert response.status_code == 409
     assert response["Content-Type"] == "application/json"
     body = response.json()
     assert body["code"] == "invalid_transition"
-    assert body["action"] == "close"
+    assert body["action"] == "reopen"
     assert body["state"] == "received"
     assert cases.rubbish.number in body["detail"]
     assert snapshot(cases.rubbish) == before
@@ -207,3 +236,11 @@ def test_the_detail_lists_the_actions_available_to_this_user_now(as_user, cases)
         "assign", "reject", "transfer"
     ]
     assert as_user("agent").get(f"/api/v1/cases/{cases.rubbish.number}/").json()["available_actions"] == []
+
+
+def test_the_schema_says_that_close_is_refused(db):
+    from django.test import Client
+
+    schema = Client().get("/api/v1/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    description = schema["paths"]["/api/v1/cases/{number}/transitions/"]["post"]["description"]
+    assert "closed_by_citizen" in description and "always a 409" in description

@@ -20,7 +20,7 @@ from cases.services import InvalidTransition
 
 from .. import permissions
 from .. import services as api_services
-from ..errors import from_django, invalid_transition
+from ..errors import closed_by_citizen, from_django, invalid_transition
 from ..filters import CaseFilter
 from ..inputs import NEW_CASE_ERROR_FIELDS, TRANSITION_REQUESTS, CaseCreateRequest, CommentRequest
 from ..pagination import CaseCursor, TimelineCursor
@@ -126,8 +126,10 @@ class CaseViewSet(JsonApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
     @extend_schema(
         summary=gettext_lazy("Apply a lifecycle transition"),
         description=gettext_lazy(
-            "One of assign, start, request_info, resolve, close, reject, reopen, transfer, with its "
-            "parameters. A transition the current state does not allow is a 409 and changes nothing."
+            "One of assign, start, request_info, resolve, reject, reopen, transfer, with its "
+            "parameters. A transition the current state does not allow is a 409 and changes nothing. "
+            "`close` is always a 409 (code closed_by_citizen): the citizen confirms the solution, or the case "
+            "closes by itself when the reopen window ends."
         ),
         parameters=[CASE_NUMBER],
         request=TRANSITION_REQUEST,
@@ -140,6 +142,8 @@ class CaseViewSet(JsonApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
             raise PermissionDenied(_("You can see this case but not work on it."))
         request_data = self._transition_request(request.data)
         request_data.is_valid(raise_exception=True)
+        if not permissions.may_apply(request.user, case, request_data.validated_data["action"]):
+            raise closed_by_citizen(case)
         try:
             case = api_services.apply_transition(case, request.user, request_data.validated_data)
         except InvalidTransition as exc:

@@ -22,6 +22,7 @@ from cases.models import Category
 
 from . import services
 from .forms import ComplaintForm
+from ..citizen_service import oversight_names
 from .views import location_context, not_found, tracking_url
 
 # The session key that holds a tracking code until its confirmation page shows it (set in services).
@@ -80,6 +81,7 @@ def complaint(request: HttpRequest) -> HttpResponse:
             "form": form,
             "categories": form.complaint_categories,
             "photos_lost": form.is_bound and bool(request.FILES) and not form.errors.get("photos"),
+            "oversight": ", ".join(oversight_names()),
             **location_context(),
         },
     )

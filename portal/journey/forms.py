@@ -4,6 +4,7 @@ on the matching fields here so that every problem shows at once, next to its fie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.attachments import CleanUpload, InvalidUpload, validate_upload
 from cases.models import Category, CategoryAttribute, Channel, SdgAnswer
 from cases.validation import NewCase, validate_new_case
+from ventanilla.layout import jurisdiction_name
 
 SURVEY_COMMENT_MAX_LENGTH = 2000
 REPLY_MAX_LENGTH = settings.CASE_DESCRIPTION_MAX_LENGTH
@@ -88,6 +90,22 @@ CASE_FIELD_TO_FORM_FIELD = {
 CLEARER_MESSAGES = {
     ("description", "required"): _("Describe the problem."),
 }
+
+
+def clearer_message(field: str, code: str | None, message):
+    """What this page can say better than the shared rule's message (it knows the map and the list)."""
+    if (field, code) == ("location", "outside_jurisdiction"):
+        territory = jurisdiction_name()
+        if territory:
+            return _(
+                "The point on the map is outside %(territory)s, the territory this service covers. Move the pin "
+                "to the place in %(territory)s, or choose the district from the list instead."
+            ) % {"territory": territory}
+        return _(
+            "The point on the map is outside the territory this service covers. Move the pin, or choose the "
+            "district from the list instead."
+        )
+    return CLEARER_MESSAGES.get((field, code), message)
 
 
 class CaseForm(SummaryMixin, forms.Form):
@@ -164,7 +182,7 @@ class CaseForm(SummaryMixin, forms.Form):
                 target = self.attribute_fields[case_field[10:-1]]
             for item in errors:
                 message = item.message % item.params if item.params else item.message
-                message = CLEARER_MESSAGES.get((case_field, item.code), message)
+                message = clearer_message(case_field, item.code, message)
                 if target in self.fields and message in self.errors.get(target, []):
                     continue
                 self.add_error(target if target in self.fields else None, ValidationError(message, code=item.code))
@@ -283,16 +301,18 @@ class ComplaintForm(CaseForm):
         super().add_case_errors(error)
 
 
+NUMBER_PATTERN = re.compile(r"^(\d{4})\s*[-‐–—]\s*(\d{1,6})$")
+
+
 class LookupForm(SummaryMixin, forms.Form):
-    """Find a case by its tracking link or code, optionally with its number. Never by number alone."""
+    """Find a case by its tracking link or code (optionally with its number: then both must match), or by
+    its number alone, which opens only the public view of the case (see docs/portal.md)."""
 
     code = forms.CharField(required=False, max_length=300)
     number = forms.CharField(required=False, max_length=20)
 
     def clean_code(self) -> str:
         raw = (self.cleaned_data.get("code") or "").strip()
-        if not raw:
-            raise ValidationError(_("Enter the tracking link or tracking code from your receipt."), code="required")
         # A pasted link: the code is the path segment after /seguimiento/ (any language prefix, any host).
         marker = "/seguimiento/"
         if marker in raw:
@@ -300,7 +320,22 @@ class LookupForm(SummaryMixin, forms.Form):
         return raw.strip()
 
     def clean_number(self) -> str:
-        return (self.cleaned_data.get("number") or "").strip()
+        raw = (self.cleaned_data.get("number") or "").strip()
+        if not raw:
+            return ""
+        match = NUMBER_PATTERN.match(raw)
+        if match is None:
+            raise ValidationError(_("Enter the case number as on your receipt, for example 2026-000123."), code="invalid")
+        year, serial = match.groups()
+        return f"{year}-{int(serial):06d}"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("code") and not data.get("number") and not self.errors:
+            self.add_error(
+                "code", ValidationError(_("Enter the tracking link or code, or the case number."), code="required")
+            )
+        return data
 
 
 def required_reply_text(value: str | None, missing_message: str) -> str:

@@ -12,13 +12,14 @@ from typing import Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from cases.attachments import CleanUpload, discard_files, store_upload
-from cases.models import Attachment, Case, CaseEvent, Channel, RejectionReason, State
+from cases.models import Attachment, Case, CaseEvent, Category, Channel, RejectionReason, State
 from cases.routing import REASONS
 from cases.services import Actor
 from cases.validation import NewCase
@@ -66,6 +67,30 @@ def reply_to_request(case: Case, reply: str, uploads: Iterable[CleanUpload]) -> 
     return case
 
 
+MOST_REPORTED_SHOWN = 6
+MOST_REPORTED_DAYS = 90
+MOST_REPORTED_CACHE_SECONDS = 3600
+
+
+def most_reported(listed: list[Category]) -> list[Category]:
+    """The listed categories citizens reported most in the last MOST_REPORTED_DAYS days (public cases)."""
+
+    def count() -> list[str]:
+        since = timezone.now() - timedelta(days=MOST_REPORTED_DAYS)
+        rows = (
+            Case.objects.public()
+            .filter(created_at__gte=since, category__public=True, category__active=True)
+            .values("category__code")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "category__code")[: MOST_REPORTED_SHOWN * 2]
+        )
+        return [row["category__code"] for row in rows]
+
+    codes = cache.get_or_set("portal:report:most_reported", count, MOST_REPORTED_CACHE_SECONDS)
+    by_code = {category.code: category for category in listed}
+    return [by_code[code] for code in codes if code in by_code][:MOST_REPORTED_SHOWN]
+
+
 def find_by_token(token: str) -> Case | None:
     """The case whose tracking token this is. Sensitive cases too: the token is their only way in."""
     if not token or len(token) > 64:
@@ -77,8 +102,15 @@ def find_by_token(token: str) -> Case | None:
     )
 
 
+def find_public_by_number(number: str) -> Case | None:
+    """A case anyone may read (Case.objects.public(): never a sensitive case, never spam), by its number."""
+    if not number:
+        return None
+    return Case.objects.public().filter(number=number).select_related("category", "entity").first()
+
+
 def find_by_lookup(code: str, number: str) -> Case | None:
-    """Number and code must belong to the same case; a number alone never finds anything."""
+    """With a code, number and code must belong to the same case (the full tracking page)."""
     case = find_by_token(code)
     if case is None or (number and number != case.number):
         return None

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.models import Attachment, Case, CaseEvent, Category, Channel, State, SurveyResponse
 from cases.services import InvalidTransition, SurveyNotAvailable, citizen_reopen, submit_survey
 from entities.models import District
+from ventanilla.collation import collation_key
 
 from . import services
 from .forms import REPLY_MAX_LENGTH, SURVEY_COMMENT_MAX_LENGTH, LookupForm, ReopenForm, ReplyForm, ReportForm, SurveyForm
@@ -34,8 +35,12 @@ LAST_REPORT_KEY = "journey_last_report"
 
 @require_GET
 def report_category(request: HttpRequest) -> HttpResponse:
-    """Step one: what is the problem? Grouped radios; a filter box when JavaScript runs."""
-    categories = list(Category.objects.listed().order_by("group_es", "name_es"))
+    """Step one: what is the problem? The most reported kinds as links, then every kind as radios under
+    collapsible group headings (native <details>: no JavaScript needed); a filter box when JavaScript runs."""
+    # Groups and kinds by their name in the reader's language, in Spanish alphabetical order (accents folded).
+    categories = sorted(
+        Category.objects.listed(), key=lambda category: (collation_key(category.group), collation_key(category.name))
+    )
     chosen = request.GET.get("categoria")
     error = None
     if chosen is not None:
@@ -54,6 +59,7 @@ def report_category(request: HttpRequest) -> HttpResponse:
             "error_items": [("#categoria", error)] if error else [],
             "error_list": [error] if error else [],
             "complaint_kinds": ", ".join(c.name for c in Category.objects.sensitive().order_by("name_es")),
+            "most_reported": services.most_reported(categories),
         },
     )
 
@@ -193,21 +199,51 @@ def too_many_lookups(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track_lookup(request: HttpRequest) -> HttpResponse:
-    """Find a case from the receipt. The same answer for a wrong code, a wrong number or both."""
+    """Find a case from the receipt. With the tracking code: the case's own page (reply, reopen, survey).
+    With the number alone: its public view. The same answer for every kind of failure."""
     form = LookupForm(request.POST or None)
     if request.method == "POST":
         if services.lookups_blocked(request):
             return too_many_lookups(request)
         if form.is_valid():
-            case = services.find_by_lookup(form.cleaned_data["code"], form.cleaned_data["number"])
-            if case is not None:
-                return redirect("track", token=case.tracking_token)
+            code, number = form.cleaned_data["code"], form.cleaned_data["number"]
+            if code:
+                case = services.find_by_lookup(code, number)
+                if case is not None:
+                    return redirect("track", token=case.tracking_token)
+                message = _("We could not find a case with that tracking code and number. Check them against your receipt.")
+            else:
+                case = services.find_public_by_number(number)
+                if case is not None:
+                    return redirect("track_public", number=case.number)
+                message = _("We could not find a case with that number. Check it against your receipt.")
             services.record_failed_lookup(request)
-            form.add_error(
-                "code",
-                _("We could not find a case with that tracking code and number. Check them against your receipt."),
-            )
+            form.add_error("number" if not code else "code", message)
     return render(request, "portal/journey/track_lookup.html", {"form": form})
+
+
+@require_GET
+def track_public(request: HttpRequest, number: str) -> HttpResponse:
+    """The public view of a case found by its number: only what Open311 publishes (state, category,
+    institution, dates, public timeline). Never a sensitive case; no forms: acting needs the code."""
+    if services.lookups_blocked(request):
+        return too_many_lookups(request)
+    case = services.find_public_by_number(number)
+    if case is None:
+        services.record_failed_lookup(request)
+        return not_found(request, lookup=True)
+    response = render(
+        request,
+        "portal/journey/track_public.html",
+        {
+            "case": case,
+            "timeline": services.public_timeline(case),
+            "state_tag": services.STATE_TAGS.get(case.state, ""),
+            "lookup_url": reverse("track_lookup"),
+        },
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _case_for_token(request: HttpRequest, token: str) -> Case:

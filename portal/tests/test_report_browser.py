@@ -96,6 +96,8 @@ def test_a_citizen_without_javascript_reports_choosing_the_district(page_without
     page = page_without_js
     page.goto(live_server.url + "/reportar/")
     expect(page.get_by_label("Buscar en la lista")).to_have_count(0)
+    expect(page.get_by_label("Basura no recogida")).to_be_hidden()  # inside a collapsed group heading
+    page.locator("summary", has=page.locator(f"text={transactional_world.rubbish.group_es}")).click()
     page.get_by_label("Basura no recogida").check()
     page.get_by_role("button", name="Continuar").click()
 

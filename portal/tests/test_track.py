@@ -249,15 +249,6 @@ def test_a_wrong_number_and_a_wrong_code_get_the_same_answer(client, world):
     assert "No encontramos un caso con ese código de seguimiento y número" in summaries[0].group(0)
 
 
-def test_a_number_alone_finds_nothing(client, world):
-    case = new_case(world)
-
-    html = client.post("/seguimiento/", {"code": "", "number": case.number}).content.decode()
-
-    assert 'href="#code"' in html
-    assert case.tracking_token not in html
-
-
 def test_guessing_is_throttled_per_address_without_blocking_others(world, settings):
     settings.TRACKING_LOOKUP_FAILURES_PER_HOUR = 3
     case = new_case(world)

@@ -18,6 +18,7 @@
     var form = container.closest("form");
     var items = Array.prototype.slice.call(form.querySelectorAll(".govuk-radios__item[data-search]"));
     var groups = Array.prototype.slice.call(form.querySelectorAll("[data-category-group]"));
+    var mostReported = form.querySelector("[data-most-reported]");
     var group = document.createElement("div");
     group.className = "govuk-form-group";
     var label = document.createElement("label");
@@ -56,10 +57,13 @@
         show(item, match);
         if (match) shown += 1;
       });
-      groups.forEach(function (fieldset) {
-        var visible = fieldset.querySelector(".govuk-radios__item:not([hidden])");
-        show(fieldset, Boolean(visible));
+      groups.forEach(function (group) {
+        var visible = group.querySelector(".govuk-radios__item:not([hidden])");
+        show(group, Boolean(visible));
+        // Groups are collapsed headings: while filtering, open those with a match; after, as they were.
+        if (group.tagName === "DETAILS") group.open = words.length ? Boolean(visible) : group.hasAttribute("data-open");
       });
+      if (mostReported) show(mostReported, !words.length);
       status.textContent = shown ? "" : container.getAttribute("data-no-match");
     }
 
