@@ -117,7 +117,9 @@ def check_body(request: HttpRequest) -> None:
     limit = settings.REQUEST_MAX_BODY_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and length > limit:
         raise too_large()
-    if content_type not in FORM_TYPES:
+    if content_type not in FORM_TYPES or caller_format(request) == "json":
+        # The REST API takes JSON only and answers a form body with its own 415; parsing the form
+        # here would leave DRF an exhausted stream.
         return
     charset = request.encoding or settings.DEFAULT_CHARSET
     try:
