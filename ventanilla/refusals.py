@@ -10,8 +10,9 @@ error document (XML or JSON, by the URL's suffix), and a citizen an HTML page in
 * a declared `Content-Length` above the limit (`DATA_UPLOAD_MAX_MEMORY_SIZE` for bodies without files,
   `REQUEST_MAX_BODY_BYTES` for multipart) is refused before a byte is read: 413;
 * too many fields or files, broken multipart: 400;
-* a form body that is not valid in its declared charset (UTF-8 when none is declared): 400, instead of
-  text silently stored with replacement characters (Django decodes with errors="replace").
+* a form body that is not valid UTF-8 (form-encoded bodies must be UTF-8; multipart may declare another
+  charset): 400, instead of text silently stored with replacement characters (Django decodes with
+  errors="replace").
 
 The handlers at the end (`bad_request`, `server_error`) give the same treatment to the refusals Django
 raises elsewhere (a SuspiciousOperation in a view, an unexpected error under /api/).
@@ -25,7 +26,13 @@ from typing import Callable
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
@@ -121,17 +128,21 @@ def check_body(request: HttpRequest) -> None:
         # The REST API takes JSON only and answers a form body with its own 415; parsing the form
         # here would leave DRF an exhausted stream.
         return
-    charset = request.encoding or settings.DEFAULT_CHARSET
+    # Django ignores a charset it does not know and reads UTF-8; the client meant something else.
+    charset = request.content_params.get("charset") or request.encoding or settings.DEFAULT_CHARSET
     try:
         codecs.lookup(charset)
     except LookupError:
         raise bad_encoding(charset) from None
     if not multipart:
+        if codecs.lookup(charset).name != "utf-8":
+            # Django reads form-encoded bodies as UTF-8 only (HTML's rule for this content type).
+            raise bad_encoding("UTF-8")
         _check_urlencoded(request.body, charset)
     try:
         post = request.POST
         request.FILES  # noqa: B018 - parsing here is the point: errors surface now, not in a view
-    except (SuspiciousOperation, MultiPartParserError) as error:
+    except (SuspiciousOperation, MultiPartParserError, BadRequest) as error:
         raise as_refusal(error) from None
     if multipart and any("\ufffd" in value for values in post.lists() for value in values[1]):
         # Django decodes multipart fields with errors="replace"; a replacement character means the
@@ -165,7 +176,7 @@ class RequestLimitsMiddleware:
             # The path is not logged: it may carry a tracking token (see ventanilla/serverlog.py).
             logger.info("Request refused before its view: %s (%d)", refusal.code, refusal.status)
             return refusal_response(request, refusal)
-        except SuspiciousOperation as error:
+        except (SuspiciousOperation, BadRequest) as error:
             return refusal_response(request, as_refusal(error))
         return self.get_response(request)
 
