@@ -53,7 +53,7 @@ _CURSOR_VALUES = {"o": re.compile(r"[1-9][0-9]{0,8}"), "r": re.compile(r"1"), "p
 
 def canonical_cursor(encoded: str) -> bool:
     """True only for a cursor shaped as DRF writes it: base64 of `o=..&r=1&p=..` (each at most once,
-    none unknown, at least one), byte for byte as DRF would encode it again."""
+    none unknown, a position or an offset), byte for byte as DRF would encode it again."""
     try:
         querystring = b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
     except (UnicodeError, binascii.Error, ValueError):
@@ -65,7 +65,8 @@ def canonical_cursor(encoded: str) -> bool:
     except ValueError:
         return False
     keys = [key for key, _value in pairs]
-    if not pairs or len(set(keys)) != len(keys):
+    # DRF always writes a position or an offset; without either the cursor would mean the first page.
+    if len(set(keys)) != len(keys) or not {"o", "p"} & set(keys):
         return False
     return all(key in _CURSOR_VALUES and _CURSOR_VALUES[key].fullmatch(value) for key, value in pairs)
 

@@ -91,7 +91,7 @@ def bad_encoding(charset: str) -> Refusal:
     return Refusal(
         400,
         "invalid_encoding",
-        _("The request body is not valid %(charset)s text. Send UTF-8, or declare the charset you use.")
+        _("The request body is not valid %(charset)s text. Send it as UTF-8.")
         % {"charset": charset.upper()},
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings as hypothesis_settings, strategies as st
 
 from cases.models import Attachment, Case, CaseContact
 from open311.tests.helpers import API, FORMATS, errors, form, parse
@@ -57,6 +57,9 @@ def test_a_hostile_value_in_any_field_is_refused_in_the_callers_format(open311_w
 
 
 @PROPERTY
+@example(fmt="json", number="1e999999999")
+@example(fmt="xml", number="-1E+1000000000000000000")
+@example(fmt="json", number="9" * 5000)
 @given(fmt=st.sampled_from(FORMATS), number=hostile_number())
 def test_extreme_numbers_in_a_number_attribute_never_crash_validation(open311_world, api_key, fmt, number):
     before = stored()
@@ -73,6 +76,8 @@ def test_any_form_encoded_body_is_answered_in_the_callers_format(open311_world, 
 
 
 @PROPERTY
+@example(fmt="json", name="page", value="²")
+@example(fmt="xml", name="page_size", value="9" * 5000)
 @given(fmt=st.sampled_from(FORMATS), name=st.sampled_from(["page", "page_size", "start_date", "status", "service_request_id"]), value=hostile_value())
 def test_hostile_query_arguments_are_refused_in_the_callers_format(open311_world, fmt, name, value):
     response = Client().get(f"{API}/requests.{fmt}", {name: value})
@@ -94,7 +99,7 @@ def test_a_form_body_declared_in_another_charset_is_refused_with_a_clear_error(o
     response = Client().post(f"{API}/requests.json", body, content_type="application/x-www-form-urlencoded; charset=latin-1")
 
     assert response.status_code == 400
-    assert "Send UTF-8" in errors(response, "json")[0][1]
+    assert "UTF-8" in errors(response, "json")[0][1]
     assert Case.objects.count() == 0
 
 
