@@ -300,6 +300,10 @@ SPECTACULAR_SETTINGS = {
     # The docs page (/api/v1/docs/) loads Swagger UI from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The deploy check would generate a schema with these global settings, which is not the schema we
+    # publish (api/schema.py passes its own). The published one is generated under production settings,
+    # failing on any warning, in ventanilla/tests/test_security_headers.py.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 # --- Logging: never personal data (see docs/privacy.md) ----------------------------------------
@@ -310,6 +314,8 @@ LOGGING = {
     "filters": {"redact": {"()": "ventanilla.serverlog.RedactingFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # pikepdf announces its logger bridge at INFO on import, in every command's output.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }
 
 # --- The jurisdiction and the domain -----------------------------------------------------------
