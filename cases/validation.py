@@ -309,7 +309,7 @@ def validate_new_case(data: NewCase, categories=None) -> CleanCase:
     is_anonymous, contact = clean_contact(data, category, errors)
     notify = notification_preferences(data, contact)
     errors.raise_if_any()
-    assert category is not None
+    assert category is not None  # noqa: S101 - narrows the type: raise_if_any() refused a missing category
     return CleanCase(
         category=category,
         description=description,
