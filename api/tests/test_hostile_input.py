@@ -143,3 +143,26 @@ def test_the_depth_scan_ignores_brackets_inside_strings():
     assert not json_depth_exceeds(b'{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}', 3)
     assert not json_depth_exceeds(b'{"a": "\\"[[[[[[[[[[[["}', 3)
     assert json_depth_exceeds(b'{"a": [[[["x"]]]]}', 3)
+
+
+# Every GET address of the API, the two outside the OpenAPI document (the schema and its docs page) included.
+GET_ENDPOINTS = [
+    "/api/v1/cases/", "/api/v1/cases/{number}/", "/api/v1/cases/{number}/timeline/", "/api/v1/categories/",
+    "/api/v1/categories/BASURA-NO-RECOGIDA/", "/api/v1/entities/", "/api/v1/entities/MUNSM/", "/api/v1/procedures/",
+    "/api/v1/procedures/search/", "/api/v1/schema/", "/api/v1/docs/",
+]
+QUERY_NAMES = ["cursor", "state", "category", "entity", "channel", "created_after", "updated_before", "overdue", "q",
+               "theme", "format", "lang", "page", "page_size", "limit", "offset"]
+
+
+@hypothesis_settings(PROPERTY, max_examples=20)
+@example(endpoint="/api/v1/cases/", name="created_after", value="9999-12-31T23:59:59-14:00")
+@example(endpoint="/api/v1/schema/", name="format", value="\x00")
+@given(endpoint=st.sampled_from(GET_ENDPOINTS), name=st.sampled_from(QUERY_NAMES), value=hostile_value())
+def test_hostile_query_arguments_on_every_get_endpoint_are_never_a_server_error(as_user, cases, endpoint, name, value):
+    response = as_user("supervisor").get(endpoint.format(number=cases.rubbish.number), {name: value})
+    assert response.status_code < 500, response.content[:300]
+    if response.status_code >= 400 and endpoint != "/api/v1/docs/":
+        # The schema answers in its own media types (OpenAPI YAML by default, or JSON).
+        allowed = ("application/json", "application/vnd.oai.openapi") if endpoint == "/api/v1/schema/" else ("application/json",)
+        assert response["Content-Type"].startswith(allowed), response["Content-Type"]
