@@ -80,3 +80,13 @@ def test_django_request_warnings_are_redacted_too():
     assert redact("Not Found: /seguimiento/abc_DEF-123/") == f"Not Found: /seguimiento/{REDACTED}/"
     assert redact("/open311/v2/tokens/tok123.json") == f"/open311/v2/tokens/{REDACTED}"
     assert redact("/open311/v2/requests.json?service_code=X") == "/open311/v2/requests.json?service_code=X"
+
+
+def test_the_shipped_uvicorn_log_config_is_the_generated_one():
+    import json
+    from pathlib import Path
+
+    from ventanilla.serverlog import uvicorn_log_config
+
+    shipped = Path(__file__).resolve().parents[1] / "serverlog-uvicorn.json"
+    assert json.loads(shipped.read_text()) == json.loads(json.dumps(uvicorn_log_config()))
