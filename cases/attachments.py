@@ -4,9 +4,9 @@ random name. Every entry point (portal, Open311, REST API) goes through here.
 A file is never trusted by its name or by the content type the client announces: the format is sniffed
 from the first bytes, then Pillow must open, verify and fully decode it. Images are re-encoded from their
 pixels, which drops anything that is not a picture: EXIF (GPS position, camera serial), comments, and
-whatever a polyglot hides after or inside the image (a script, HTML, PHP). PDFs cannot be re-encoded
-without a PDF library, so they are only checked for a sane structure and stored as sent, and never
-published (see docs/portal.md).
+whatever a polyglot hides after or inside the image (a script, HTML, PHP). PDFs are parsed and rewritten
+by qpdf (pikepdf) without their active content (scripts, actions, embedded files, forms), and are never
+published (see docs/portal.md and docs/security.md).
 
 Callers validate every upload with `validate_upload` *before* creating anything, then call
 `store_upload` inside the transaction that creates the case, so a bad file rejects the whole submission
@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+import pikepdf
 from PIL import Image, ImageOps
 
 from .models import Attachment, Case, CaseEvent
@@ -35,25 +36,18 @@ JPEG_QUALITY = 85
 _NAME_SHOWN = 60
 
 _PDF_HEADER = re.compile(rb"%PDF-[12]\.[0-9]")
-_PDF_STARTXREF = re.compile(rb"startxref\s+([0-9]{1,12})\s+%%EOF")
-_PDF_OBJECT = re.compile(rb"\s*[0-9]+\s+[0-9]+\s+obj\b")
-_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-# Actions a PDF reader may run on opening. Best effort: compressed object streams can hide them, which
-# is one more reason PDFs are never served to the public (docs/portal.md).
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia)(?![A-Za-z0-9])")
 
 
 class InvalidUpload(ValidationError):
     """The file cannot be accepted; the message says why, in the reader's language. Nothing was stored.
 
-    Codes: empty, too_large, unsupported_format, broken_image, too_many_pixels, invalid_pdf,
-    pdf_active_content.
+    Codes: empty, too_large, unsupported_format, broken_image, too_many_pixels, invalid_pdf.
     """
 
 
 @dataclass(frozen=True)
 class CleanUpload:
-    """An upload that passed every check, ready to store: re-encoded bytes for images, the original for PDFs."""
+    """An upload that passed every check, ready to store: re-encoded images, rewritten PDFs."""
 
     content: bytes
     content_type: str
@@ -242,29 +236,78 @@ def _reencode(image: Image.Image) -> CleanUpload:
 
 
 def _clean_pdf(data: bytes, name: str) -> CleanUpload:
-    """A minimal structural check: header, a final `startxref` pointing at a cross-reference table or
-    stream, and no active content we can see. The document is stored as sent."""
+    """Parse the document with qpdf (pikepdf), remove everything active, store the rewritten file.
+
+    Refused: what qpdf cannot read, password-protected files and documents without pages. Removed:
+    JavaScript (document, page and annotation level), open and additional actions, launch and every
+    other action but links (URI, GoTo), embedded and associated files, forms (AcroForm/XFA) and
+    their widgets, rich media. qpdf writes only what is still reachable, so the removed objects are
+    gone from the file, compressed object streams included.
+    """
     invalid = InvalidUpload(_("%(name)s is not a valid PDF document.") % {"name": name}, code="invalid_pdf")
     if not _PDF_HEADER.match(data):
         raise invalid
-    pointers = list(_PDF_STARTXREF.finditer(data[-4096:]))
-    if not pointers:
-        raise invalid
-    offset = int(pointers[-1].group(1))
-    if not 0 < offset < len(data):
-        raise invalid
-    target = data[offset : offset + 64]
-    if not (target.lstrip().startswith(b"xref") or _PDF_OBJECT.match(target)):
-        raise invalid
-    # Names may be written with #xx escapes (/J#61vaScript); undo them before looking.
-    unescaped = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    if _PDF_ACTIVE.search(unescaped):
-        raise InvalidUpload(
-            _(
-                "%(name)s contains scripts or embedded files, which are not accepted. "
-                "Save it again as a plain PDF, or send photos of its pages."
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) == 0:
+                raise invalid
+            _scrub_pdf(pdf.trailer, set())
+            out = io.BytesIO()
+            pdf.save(
+                out,
+                encryption=False,
+                object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                deterministic_id=True,
             )
-            % {"name": name},
-            code="pdf_active_content",
-        )
-    return CleanUpload(content=data, content_type="application/pdf", extension="pdf")
+    except pikepdf.PasswordError:
+        raise InvalidUpload(
+            _("%(name)s is protected with a password. Send it without the password.") % {"name": name},
+            code="invalid_pdf",
+        ) from None
+    except (pikepdf.PdfError, RecursionError, ValueError, TypeError, KeyError, OverflowError):
+        raise invalid from None
+    return CleanUpload(content=out.getvalue(), content_type="application/pdf", extension="pdf")
+
+
+# Keys whose value is active content or a container of it, wherever they appear.
+_PDF_ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/AA", "/OpenAction", "/AcroForm", "/XFA", "/EmbeddedFiles", "/EmbeddedFile",
+     "/AF", "/RichMediaContent", "/RichMediaSettings", "/Launch"}
+)
+# Actions (PDF 2.0, 12.6.4) other than following a link or turning a page: removed.
+_PDF_ACTIVE_ACTIONS = frozenset(
+    {"/GoToR", "/GoToE", "/GoToDp", "/Launch", "/Thread", "/Sound", "/Movie", "/Hide", "/SubmitForm",
+     "/ResetForm", "/ImportData", "/SetOCGState", "/Rendition", "/GoTo3DView", "/JavaScript",
+     "/RichMediaExecute", "/ECMAScript"}
+)
+# Annotations that are forms, attachments or players.
+_PDF_ACTIVE_ANNOTATIONS = frozenset({"/Widget", "/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"})
+
+
+def _is_active(value) -> bool:
+    if not isinstance(value, (pikepdf.Dictionary, pikepdf.Stream)):
+        return False
+    if str(value.get("/S", "")) in _PDF_ACTIVE_ACTIONS:
+        return True
+    return str(value.get("/Subtype", "")) in _PDF_ACTIVE_ANNOTATIONS or value.get("/Type") == "/EmbeddedFile"
+
+
+def _scrub_pdf(obj, seen: set) -> None:
+    """Remove active content from `obj` and everything it reaches (each indirect object once)."""
+    if getattr(obj, "is_indirect", False):
+        if obj.objgen in seen:
+            return
+        seen.add(obj.objgen)
+    if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+        for key in list(obj.keys()):
+            value = obj[key]
+            if key in _PDF_ACTIVE_KEYS or _is_active(value):
+                del obj[key]
+            else:
+                _scrub_pdf(value, seen)
+    elif isinstance(obj, pikepdf.Array):
+        for index in reversed(range(len(obj))):
+            if _is_active(obj[index]):
+                del obj[index]
+            else:
+                _scrub_pdf(obj[index], seen)

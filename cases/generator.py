@@ -221,7 +221,7 @@ class CaseGenerator:
 
     def __init__(self, *, seed: int = 2026, now: dt.datetime | None = None, data: dict | None = None) -> None:
         self.seed = seed
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not a secret
         self.now = int((now or timezone.now()).timestamp())
         self.data = load_demo_data() if data is None else data
         categories = list(
@@ -319,7 +319,7 @@ class CaseGenerator:
         self.bad_comments = [_clean(t) for t in comments.get("bad", [])] or [""]
 
     def _texts_for(self, category: Category) -> list[tuple[str, dict, str]]:
-        rng = random.Random(f"{self.seed}:{category.code}")
+        rng = random.Random(f"{self.seed}:{category.code}")  # noqa: S311 - synthetic data, not a secret
         templates = [_clean(t) for t in self.data.get("descriptions", {}).get(category.code, [])]
         templates = templates or [_clean(category.name_es) + ". {lugar}."]
         values = self.data.get("attribute_values", {})

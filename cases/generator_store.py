@@ -324,7 +324,9 @@ class CopyWriter:
                 continue
             table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
             cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {pk} = ANY(%s) FOR KEY SHARE) AS held", [list(keys)]
+                # Only quoted identifiers from our own models are formatted in; the keys are parameters.
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {pk} = ANY(%s) FOR KEY SHARE) AS held",  # noqa: S608
+                [list(keys)],
             )
             if cursor.fetchone()[0] != len(keys):
                 raise IntegrityError(

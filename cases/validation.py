@@ -5,6 +5,7 @@ same specific messages; each caller renders the errors in its own format."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,8 +27,64 @@ from .models import CaseContact, Category, CategoryAttribute, Channel
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 _STRING_MAX = 300
-# Beyond this a number is not an answer anyone means, and JSON readers no longer hold it exactly.
-_NUMBER_LIMIT = Decimal(10) ** 15
+# What one answer to a category's question may be (JSON clients can send anything).
+_SCALARS = (str, int, float, Decimal)
+# Beyond 10**15 a number is not an answer anyone means, and JSON readers no longer hold it exactly.
+NUMBER_MAX_DIGITS = 15
+# No number anyone types is longer than this; longer text is refused before any conversion.
+NUMBER_MAX_CHARACTERS = 64
+
+
+class NumberError(ValueError):
+    """Not a number, or one outside the bounds; `code` says which (invalid_number, number_too_large)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(code)
+
+
+def parse_bounded_number(raw: Any) -> int | float:
+    """A finite number whose integer part has at most NUMBER_MAX_DIGITS digits, as int when whole.
+
+    Bounded before any arithmetic: `Decimal("1e999999999")` is a valid, finite Decimal, but abs(),
+    a comparison with a context or int() on it overflow or take gigabytes. Only the string length and
+    the exponent (`adjusted()`, which needs no arithmetic context) are looked at before converting.
+    """
+    if isinstance(raw, bool):
+        raise NumberError("invalid_number")
+    text = str(raw).strip()
+    if not text or len(text) > NUMBER_MAX_CHARACTERS:
+        raise NumberError("invalid_number" if not text else "number_too_large")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise NumberError("invalid_number") from None
+    if not number.is_finite():
+        raise NumberError("invalid_number")
+    if number.is_zero():
+        return 0
+    if number.adjusted() >= NUMBER_MAX_DIGITS:
+        raise NumberError("number_too_large")
+    if number.adjusted() < -NUMBER_MAX_CHARACTERS:
+        # 1e-999999999: nothing anyone measures; as a float it is zero anyway.
+        return 0
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def parse_coordinate(raw: Any) -> float:
+    """A latitude or longitude as a finite float; raises ValueError for anything else (bool included)."""
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError("not a coordinate")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    else:
+        text = str(raw).strip()
+        if len(text) > NUMBER_MAX_CHARACTERS:
+            raise ValueError("too long")
+        value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    return value
 
 
 @dataclass
@@ -107,11 +164,11 @@ def clean_location(data: NewCase, errors: CaseErrors) -> tuple[float | None, flo
                 errors.add("district", _("Unknown district."), "invalid_district")
         return None, None, district
     try:
-        lat, lon = float(data.lat), float(data.lon)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        lat, lon = parse_coordinate(data.lat), parse_coordinate(data.lon)
+    except (TypeError, ValueError, OverflowError):
         errors.add("location", _("Latitude and longitude must both be given as decimal numbers."), "invalid_location")
         return None, None, None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat != lat or lon != lon:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         errors.add("location", _("Latitude and longitude are out of range."), "invalid_location")
         return None, None, None
     try:
@@ -125,8 +182,13 @@ def clean_location(data: NewCase, errors: CaseErrors) -> tuple[float | None, flo
 def clean_attribute(attribute: CategoryAttribute, raw: Any, errors: CaseErrors) -> Any:
     key = f"attribute[{attribute.code}]"
     Datatype = CategoryAttribute.Datatype
+    items = raw if isinstance(raw, (list, tuple)) else [raw]
+    if any(not isinstance(item, _SCALARS) for item in items):
+        # A JSON client may nest objects or lists here; an answer is one value or a list of values.
+        errors.add(key, _("Each answer must be a text or a number."), "invalid")
+        return None
     if attribute.datatype == Datatype.MULTIVALUELIST:
-        values = raw if isinstance(raw, (list, tuple)) else [raw]
+        values = items
         values = [str(v) for v in values if str(v).strip()]
         allowed = {v["key"] for v in attribute.values}
         unknown = [v for v in values if v not in allowed]
@@ -141,18 +203,13 @@ def clean_attribute(attribute: CategoryAttribute, raw: Any, errors: CaseErrors) 
     text = str(raw).strip()
     if attribute.datatype == Datatype.NUMBER:
         try:
-            number = Decimal(text)
-            if not number.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            errors.add(key, _("Must be a number."), "invalid_number")
+            return parse_bounded_number(text)
+        except NumberError as error:
+            if error.code == "number_too_large":
+                errors.add(key, _("The number is too large."), "number_too_large")
+            else:
+                errors.add(key, _("Must be a number."), "invalid_number")
             return None
-        # "1e5000" is a finite Decimal, but as an int it cannot be written as JSON (Python refuses to
-        # print integers over 4,300 digits) and "1e999999999" would take gigabytes to build.
-        if abs(number) >= _NUMBER_LIMIT:
-            errors.add(key, _("The number is too large."), "number_too_large")
-            return None
-        return int(number) if number == number.to_integral_value() else float(number)
     if attribute.datatype == Datatype.DATETIME:
         try:
             parsed = parse_datetime(text)
@@ -252,7 +309,7 @@ def validate_new_case(data: NewCase, categories=None) -> CleanCase:
     is_anonymous, contact = clean_contact(data, category, errors)
     notify = notification_preferences(data, contact)
     errors.raise_if_any()
-    assert category is not None
+    assert category is not None  # noqa: S101 - narrows the type: raise_if_any() refused a missing category
     return CleanCase(
         category=category,
         description=description,

@@ -8,6 +8,7 @@ here touches CaseContact: personal data is not even loaded.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -173,11 +174,16 @@ def parse_w3c(value: str) -> dt.datetime | None:
     return parsed
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]{1,12}")
+
+
 def _positive_int(params, name: str, default: int, maximum: int, problems: list[str]) -> int:
     raw = (params.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    # ASCII digits only, and few of them: str.isdigit() accepts "²" (which int() refuses) and int()
+    # refuses more than 4,300 digits; both would be a server error instead of this message.
+    if not _ASCII_DIGITS.fullmatch(raw) or not 1 <= int(raw) <= maximum:
         problems.append(_("%(name)s must be a whole number from 1 to %(maximum)d.") % {"name": name, "maximum": maximum})
         return default
     return int(raw)

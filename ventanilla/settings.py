@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "entities",
     "cases",
     "catalog",
@@ -99,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Bodies the framework would refuse with an HTML page or a 500, refused in the caller's format.
+    "ventanilla.refusals.RequestLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "backoffice.middleware.StaffSessionMiddleware",
@@ -106,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ventanilla.headers.PermissionsPolicyMiddleware",
     # Last: turns a locked-out sign-in attempt into the lockout page (backoffice/auth views, the admin).
     "axes.middleware.AxesMiddleware",
 ]
@@ -157,7 +162,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, jobs and live updates ---------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Deployments (and test runs) sharing one Redis keep their counters apart.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -233,12 +245,74 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# --- Security -----------------------------------------------------------------------------------
-SESSION_COOKIE_SECURE = not DEBUG and not TESTING and envbool("SECURE_COOKIES", True)
+# --- Security (docs/security.md) ------------------------------------------------------------------
+# HTTPS: the site is served over TLS (directly or behind a proxy that terminates it). On by default
+# in production, off for DEBUG and the tests. It turns on the SSL redirect, HSTS and secure cookies.
+HTTPS = envbool("HTTPS", not DEBUG and not TESTING)
+SECURE_SSL_REDIRECT = HTTPS
+# The load balancer's health check may speak plain HTTP to the node.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading binds every subdomain of the domain for months; it is the domain owner's decision
+# (docs/security.md), so it is off unless asked for, and Django's reminder about it is silenced.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_SECURE = HTTPS and envbool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie (forms carry the token in a hidden field).
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
+
+# Request bodies: DATA_UPLOAD_MAX_MEMORY_SIZE bounds a body without files (REST API JSON included);
+# a multipart body may also carry the photos (CASE_MAX_PHOTOS files of CASE_MAX_UPLOAD_BYTES).
+REQUEST_MAX_BODY_BYTES = envint(
+    "REQUEST_MAX_BODY_BYTES",
+    envint("CASE_MAX_PHOTOS", 5) * envint("CASE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024) + DATA_UPLOAD_MAX_MEMORY_SIZE,
+)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = envint("DATA_UPLOAD_MAX_NUMBER_FILES", 20)
+# The REST API refuses JSON nested deeper than this before parsing it (api/parsers.py).
+API_JSON_MAX_DEPTH = envint("API_JSON_MAX_DEPTH", 10)
+
+
+def tile_source(url: str) -> str:
+    """The CSP source of a tile URL template: its scheme and host, `{s}.` subdomains as a wildcard."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}.", "*.")
+    return f"{scheme}://{host}" if scheme and host and "{" not in host else ""
+
+
+# Content-Security-Policy (django-csp): no inline scripts anywhere (the portal's scripts are static
+# files); styles may be inline because Leaflet and Swagger UI set style attributes.
+_MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *filter(None, [tile_source(_MAP_TILE_URL)])],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Geolocation and camera only where a page uses them: URL names or path prefixes (with or without the
+# language prefix). The report form asks for the location; the alert page (operations) for both.
+PERMISSIONS_POLICY_PAGES = envlist("PERMISSIONS_POLICY_PAGES", ["report_form", "/alerta/"])
+PERMISSIONS_POLICY_FEATURES = ["geolocation", "camera"]
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -250,6 +324,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -260,17 +335,27 @@ SPECTACULAR_SETTINGS = {
     # The docs page (/api/v1/docs/) loads Swagger UI from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The deploy check would generate a schema with these global settings, which is not the schema we
+    # publish (api/schema.py passes its own). The published one is generated under production settings,
+    # failing on any warning, in ventanilla/tests/test_security_headers.py.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 # --- Logging: never personal data (see docs/privacy.md) ----------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tracking tokens never reach a log line, whichever logger writes it (ventanilla/serverlog.py).
+    "filters": {"redact": {"()": "ventanilla.serverlog.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's default configuration gives the "django" logger a console handler of its own (when DEBUG is
     # on) and lets it propagate to the root's as well: every line came out twice. One handler: the root's.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    # pikepdf announces its logger bridge at INFO on import, in every command's output.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "pikepdf": {"level": "WARNING"},
+    },
 }
 
 # --- The jurisdiction and the domain -----------------------------------------------------------
@@ -319,7 +404,7 @@ PROCEDURE_REVIEW_MONTHS = envint("PROCEDURE_REVIEW_MONTHS", 12)
 CATALOG_SYNONYMS_FILE = Path(os.environ.get("CATALOG_SYNONYMS_FILE") or JURISDICTION_DATA_DIR / "search_synonyms.json")
 
 # Map tiles for the report form (configurable so a government can use its own tile server).
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_URL = _MAP_TILE_URL
 MAP_TILE_ATTRIBUTION = os.environ.get(
     "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )

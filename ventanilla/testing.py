@@ -26,7 +26,7 @@ SAN_MIGUELITO = (9.0430, -79.5070)  # Calle principal de San Miguelito
 DAVID = (8.4273, -82.4308)  # Parque Cervantes, David, Chiriquí
 PANAMA_CITY = (8.9824, -79.5199)  # Plaza de la Independencia area
 OUTSIDE = (4.7110, -74.0721)  # Bogotá, Colombia
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - the test users' password
 
 
 @lru_cache(maxsize=1)

@@ -53,3 +53,7 @@ urlpatterns += i18n_patterns(
     path("", include("portal.urls")),
     prefix_default_language=False,
 )
+
+# Refusals and failures in the caller's format: JSON under /api/, GeoReport errors under /open311/.
+handler400 = "ventanilla.refusals.bad_request"
+handler500 = "ventanilla.refusals.server_error"

@@ -6,12 +6,12 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
 from ..authentication import StrictTokenAuthentication
+from ..parsers import BoundedJSONParser
 from ..serializers import ConflictSerializer, ErrorSerializer
 
 ERRORS = {
@@ -42,7 +42,7 @@ class JsonApiMixin(ClientLanguageMixin):
     authentication_classes = [StrictTokenAuthentication, SessionAuthentication]
     # JSON only: the request fields are strictly typed, which form encoding cannot express, and errors
     # must never come back as an HTML page.
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     renderer_classes = [JSONRenderer]
 
 
@@ -50,5 +50,5 @@ class SchemaView(ClientLanguageMixin, SpectacularAPIView):
     pass
 
 
-class DocsView(ClientLanguageMixin, SpectacularSwaggerView):
-    pass
+class DocsView(ClientLanguageMixin, SpectacularSwaggerSplitView):
+    """Swagger UI with its start-up script served from a URL, not inline: the CSP forbids inline scripts."""

@@ -169,21 +169,21 @@ def test_a_pdf_is_accepted_only_where_documents_are_allowed():
 
     clean = validate_upload(upload("evidence.pdf", pdf_bytes(), "application/pdf"), allow_pdf=True)
 
-    assert clean.content_type == "application/pdf" and clean.content == pdf_bytes()
+    # Stored as qpdf rewrote it, not as sent (cases/tests/test_pdf_sanitising.py).
+    assert clean.content_type == "application/pdf" and clean.content.startswith(b"%PDF-")
 
 
-def test_a_pdf_that_runs_javascript_when_opened_is_rejected():
+def test_a_pdf_that_runs_javascript_when_opened_is_stored_without_the_script():
     script = pdf_bytes(extra_catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> ")
-    escaped = pdf_bytes(extra_catalog=b"/OpenAction << /S /J#61vaScript >> ")
+    escaped = pdf_bytes(extra_catalog=b"/OpenAction << /S /J#61vaScript /JS (app.alert(2)) >> ")
 
-    assert rejection(script, "a.pdf", allow_pdf=True).code == "pdf_active_content"
-    assert rejection(escaped, "b.pdf", allow_pdf=True).code == "pdf_active_content"
+    for content in (script, escaped):
+        clean = validate_upload(upload("a.pdf", content, "application/pdf"), allow_pdf=True)
+        assert b"OpenAction" not in clean.content and b"app.alert" not in clean.content
 
 
 def test_a_file_that_only_starts_like_a_pdf_is_rejected():
     assert rejection(b"%PDF-1.4\n" + SCRIPT, "fake.pdf", allow_pdf=True).code == "invalid_pdf"
-    broken_pointer = pdf_bytes().replace(b"startxref\n", b"startxref\n9")
-    assert rejection(broken_pointer, "fake.pdf", allow_pdf=True).code == "invalid_pdf"
 
 
 def test_a_stored_file_gets_a_random_name_not_the_citizens(world):

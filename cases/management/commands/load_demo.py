@@ -18,7 +18,7 @@ from cases.models import Case
 from entities.services import load_staff
 
 # Published in docs/demo.md on purpose: it only ever protects demo accounts on a developer's machine.
-DEMO_PASSWORD = "ventanilla-demo-2026"
+DEMO_PASSWORD = "ventanilla-demo-2026"  # noqa: S105 - published on purpose (docs/demo.md)
 DEMO_CASES = 3000
 
 
