@@ -192,7 +192,7 @@ def fill_cases(count: int) -> None:
     if "generate_cases" in get_commands():
         call_command("generate_cases", count=missing, verbosity=0)
     else:
-        from cases.generator_store import generate_cases
+        from demodata.store import generate_cases
 
         generate_cases(missing)
     print(f"  done in {time.perf_counter() - began:.0f} s", flush=True)

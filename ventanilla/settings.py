@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "portal",
     "backoffice",
     "transparency",
+    "demodata",
 ]
 
 MIDDLEWARE = [

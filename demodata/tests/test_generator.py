@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from cases.generator import load_demo_data
-from cases.generator_store import generate_cases
+from demodata.generator import load_demo_data
+from demodata.store import generate_cases
 from cases.models import Case, CaseContact, CaseEvent, CaseSequence, RejectionReason, State, SurveyResponse
 from cases.routing import route_case
 from cases.sla import WorkCalendar

@@ -29,7 +29,7 @@ from django.db.models import Max
 from entities.models import District, Entity
 
 from .generator import CaseGenerator, Planned
-from .models import Case, CaseContact, CaseEvent, CaseSequence, Category, SurveyResponse
+from cases.models import Case, CaseContact, CaseEvent, CaseSequence, Category, SurveyResponse
 
 UTC = dt.timezone.utc
 NULL = "\\N"
@@ -204,7 +204,10 @@ class CopyWriter:
         "case_id", "kind", "public", "actor_id", "channel", "from_state", "to_state", "entity_id", "previous_entity_id",
         "reason", "message", "created_at",
     ]
-    CONTACT_FIELDS = ["case_id", "name", "email", "phone", "national_id", "language", "created_at"]
+    CONTACT_FIELDS = [
+        "case_id", "name", "email", "phone", "phone_normalized", "national_id", "national_id_normalized", "language",
+        "created_at",
+    ]
     SURVEY_FIELDS = ["case_id", "satisfaction", "solved", "comment", "created_at"]
     MODELS = (Case, CaseEvent, CaseContact, SurveyResponse)
 
@@ -287,7 +290,11 @@ class CopyWriter:
                     f"{days[at // 86400]}{clock[at % 86400]}{event_suffix}\n"
                 )
             if c.contact is not None:
-                contacts.append(f"{cid}\t{c.contact[0]}\t{c.contact[1]}\t\t\tes\t{created}{contact_suffix}\n")
+                name, email, phone, phone_normalized, national_id, national_id_normalized = c.contact
+                contacts.append(
+                    f"{cid}\t{name}\t{email}\t{phone}\t{phone_normalized}\t{national_id}\t{national_id_normalized}\tes\t"
+                    f"{created}{contact_suffix}\n"
+                )
             if c.survey is not None:
                 satisfaction, solved, comment, at = c.survey
                 answered = days[at // 86400] + clock[at % 86400]
@@ -403,7 +410,13 @@ class OrmWriter:
                     )
                 )
             if c.contact is not None:
-                contacts.append(CaseContact(case_id=cid, name=c.contact[0], email=c.contact[1], created_at=when(c.created)))
+                name, email, phone, phone_normalized, national_id, national_id_normalized = c.contact
+                contacts.append(
+                    CaseContact(
+                        case_id=cid, name=name, email=email, phone=phone, phone_normalized=phone_normalized,
+                        national_id=national_id, national_id_normalized=national_id_normalized, created_at=when(c.created),
+                    )
+                )
             if c.survey is not None:
                 satisfaction, solved, comment, at = c.survey
                 surveys.append(
