@@ -30,6 +30,7 @@ from entities.models import District, Entity
 
 from .generator import CaseGenerator, Planned
 from cases import numbering
+from cases.maintenance import analyze_case_tables
 from cases.models import Case, CaseContact, CaseEvent, Category, SurveyResponse
 
 UTC = dt.timezone.utc
@@ -69,8 +70,8 @@ def generate_cases(
     """Generate and store `count` cases over the last twelve months; returns what was written and how fast.
 
     Inside a transaction (load_demo, tests) every batch is written on the caller's connection, so the
-    caller's uncommitted rows are visible and its rollback undoes the cases too; each batch reserves its
-    numbers in its own transaction, so a failed batch leaves no gap. On PostgreSQL outside a transaction,
+    caller's uncommitted rows are visible and its rollback undoes the cases too. Each batch reserves its
+    numbers (cases/numbering.py): on PostgreSQL a failed batch leaves a gap. On PostgreSQL outside a transaction,
     this thread plans and reserves numbers (briefly, in order) while `writers` threads, each with its own
     connection, copy earlier batches: a run that fails half-way leaves a gap in that year's numbers.
     `data` stands in for the jurisdiction's demo.json.
@@ -87,6 +88,7 @@ def generate_cases(
                     ids = writer.reserve_ids(len(batch))
                     tokens = new_tokens(len(batch))
                     progress_report.add(len(batch), *writer.write(batch, ids, reserve_numbers(batch), tokens))
+    analyze_case_tables()
     return progress_report.finish()
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "backoffice",
     "transparency",
     "demodata",
+    "imports",
 ]
 
 MIDDLEWARE = [

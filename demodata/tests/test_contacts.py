@@ -46,3 +46,13 @@ def test_a_pattern_with_a_trunk_prefix_still_normalises_correctly(world, setting
     for contact in phones:
         assert contact.phone_normalized.startswith("+447")
         assert contact.phone_normalized == normalize_phone(contact.phone, "GB")
+
+
+def test_generation_leaves_the_tables_analysed_for_the_planner(world):
+    from cases.maintenance import planner_has_statistics
+    from cases.models import CaseEvent
+
+    assert not planner_has_statistics(Case)
+    generate_cases(COUNT, seed=14, now=timezone.now())
+    assert planner_has_statistics(Case)
+    assert planner_has_statistics(CaseEvent)
