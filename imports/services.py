@@ -84,7 +84,8 @@ class Catalog:
     def entity_id(self, row: ImportRow) -> int | None:
         if not row.entity_code:
             return None
-        pk = self.entities.get(row.entity_code)
+        # An agency written exactly as an entity's code ("IDAAN") is that entity.
+        pk = self.entities.get(row.entity_code) or self.entities.get(row.entity)
         if pk is None:
             if not self.create_missing:
                 raise Rejected(_("unknown entity %(code)r (map it or use --create-missing)") % {"code": row.entity_code})
@@ -92,7 +93,7 @@ class Catalog:
         return pk
 
     def category_id(self, row: ImportRow, entity_id: int | None) -> int:
-        pk = self.categories.get(row.category_code)
+        pk = self.categories.get(row.category_code) or self.categories.get(row.category)
         if pk is None:
             if not self.create_missing:
                 raise Rejected(
