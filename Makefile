@@ -7,7 +7,7 @@ PORT ?= 8000
 POSTGRES_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-postgres install assets messages migrate serve bench clean
+.PHONY: demo test test-postgres install assets messages migrate serve bench clean prod-local
 
 $(BIN)/ventanilla: requirements.txt requirements-dev.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var assets/node_modules assets/build staticfiles
+
+# The production topology on this machine (docs/deploy.md): gunicorn + uvicorn workers, Celery worker and
+# beat, the local PostgreSQL and Redis. PORT defaults to 8160 here; DATABASE_URL / REDIS_URL override.
+prod-local: install assets messages
+	$(BIN)/python deploy/prod_local.py

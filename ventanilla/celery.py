@@ -9,3 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ventanilla.settings")
 app = Celery("ventanilla")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Task failures are counted for Prometheus (ventanilla/metrics.py).
+from ventanilla.metrics import connect_celery_signals  # noqa: E402
+
+connect_celery_signals()

@@ -3,16 +3,11 @@ interfaces (Open311, REST API, health) outside them because clients do not negot
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.urls import include, path
 
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+from ventanilla.health import healthz, readyz
+from ventanilla.metrics import metrics_view
 
 
 def administrators_only(request: HttpRequest) -> bool:
@@ -25,6 +20,8 @@ admin.site.site_header = "Ventanilla"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/v2/", include("open311.urls")),
     path("api/v1/", include("api.urls")),
