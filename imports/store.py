@@ -68,6 +68,8 @@ class CopyWriter:
             f.column for f in event_extras
         ]
         self.event_defaults = [_db_default(f) for f in event_extras]
+        # Typed placeholders: in a UNION an untyped parameter would be text.
+        self.event_placeholders = "".join(f", CAST(%s AS {f.db_type(connection)})" for f in event_extras)
         self.case_table, self.event_table = qn(Case._meta.db_table), qn(CaseEvent._meta.db_table)
         self.quoted_case_columns = ", ".join(qn(c) for c in self.case_columns)
         with connection.cursor() as cursor:
@@ -76,6 +78,8 @@ class CopyWriter:
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (LIKE {self.case_table} INCLUDING DEFAULTS) "
                 "ON COMMIT DELETE ROWS"
             )
+            # Ids come from cases_case's own sequence at the insert.
+            cursor.execute(f"ALTER TABLE {STAGING} ALTER COLUMN {qn(Case._meta.pk.column)} DROP NOT NULL")
 
     def write(self, source: str, batch: list[Planned]) -> tuple[int, int]:
         lines = []
@@ -93,7 +97,7 @@ class CopyWriter:
             )
         kinds = " ".join(f"WHEN '{state}' THEN '{kind}'" for state, kind in CLOSING_KIND.items())
         event_cols = ", ".join(connection.ops.quote_name(c) for c in self.event_columns)
-        defaults = "".join(", %s" for _ in self.event_defaults)
+        defaults = self.event_placeholders
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {STAGING} ({self.quoted_case_columns}) FROM STDIN") as copy:
                 copy.write("".join(lines))
