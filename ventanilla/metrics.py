@@ -39,6 +39,10 @@ def register_gauge(name: str, documentation: str, fn: Callable[[], float]) -> No
     _gauges[name] = (documentation, fn)
 
 
+def unregister_gauge(name: str) -> None:
+    _gauges.pop(name, None)
+
+
 class _RegisteredGauges:
     def collect(self):
         for name, (documentation, fn) in list(_gauges.items()):

@@ -7,7 +7,7 @@ import logging.config
 import pytest
 from django.db import connection
 
-from ventanilla.metrics import register_gauge
+from ventanilla.metrics import register_gauge, unregister_gauge
 
 REDIS_DB6 = "redis://127.0.0.1:6379/6"
 
@@ -65,14 +65,21 @@ def test_metrics_give_request_latency_by_view_name_not_path(client, world):
 def test_registered_gauges_are_read_at_each_scrape(client, db):
     depth = {"value": 3}
     register_gauge("ventanilla_test_outbox_depth", "Messages waiting (test).", lambda: depth["value"])
-    assert "ventanilla_test_outbox_depth 3.0" in metrics_text(client)
-    depth["value"] = 7
-    assert "ventanilla_test_outbox_depth 7.0" in metrics_text(client)
+    try:
+        assert "ventanilla_test_outbox_depth 3.0" in metrics_text(client)
+        depth["value"] = 7
+        assert "ventanilla_test_outbox_depth 7.0" in metrics_text(client)
+    finally:
+        unregister_gauge("ventanilla_test_outbox_depth")
+    assert "ventanilla_test_outbox_depth" not in metrics_text(client)
 
 
 def test_a_failing_gauge_does_not_break_the_scrape(client, db):
     register_gauge("ventanilla_test_broken", "Broken on purpose.", lambda: 1 / 0)
-    text = metrics_text(client)
+    try:
+        text = metrics_text(client)
+    finally:
+        unregister_gauge("ventanilla_test_broken")
     assert "ventanilla_request_seconds" in text and "ventanilla_test_broken " not in text
 
 
@@ -84,7 +91,7 @@ def test_celery_task_failures_are_counted(client, db):
         raise ValueError("on purpose")
 
     before = _failures(metrics_text(client))
-    always_fails.apply()
+    always_fails.apply(throw=False)
     assert _failures(metrics_text(client)) == before + 1
 
 
