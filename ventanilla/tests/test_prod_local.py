@@ -66,10 +66,17 @@ def api_key() -> str:
 def test_a_case_filed_through_the_production_server_can_be_read_back(topology):
     from ventanilla.testing import SAN_MIGUELITO
 
-    response = requests.post(f"{BASE}/open311/v2/requests.json", timeout=60, data={
+    data = {
         "api_key": api_key(), "service_code": "FALTA-AGUA", "description": "Sin agua desde ayer en la calle 5.",
         "lat": SAN_MIGUELITO[0], "long": SAN_MIGUELITO[1], "email": "ana@example.invalid", "first_name": "Ana",
-    })
+    }
+    # Answer the service's required questions as a real client does, from its definition.
+    definition = requests.get(f"{BASE}/open311/v2/services/FALTA-AGUA.json", timeout=60).json()
+    for attribute in definition["attributes"]:
+        if attribute["required"]:
+            values = attribute.get("values") or []
+            data[f"attribute[{attribute['code']}]"] = values[0]["key"] if values else "1"
+    response = requests.post(f"{BASE}/open311/v2/requests.json", timeout=60, data=data)
     assert response.status_code == 200, response.text
     number = response.json()[0]["service_request_id"]
     read = requests.get(f"{BASE}/open311/v2/requests/{number}.json", timeout=60)
