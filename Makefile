@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Extra options for ventanilla/demo.py, e.g. DEMO_ARGS="--cases 500".
 DEMO_ARGS ?=
 
-.PHONY: demo dev test test-postgres install assets messages migrate serve bench clean
+.PHONY: demo dev test test-postgres install assets messages migrate serve bench clean prod-local
 
 $(BIN)/ventanilla: requirements.txt requirements-dev.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var assets/node_modules assets/build staticfiles
+
+# The production topology on this machine (docs/deploy.md): gunicorn + uvicorn workers, Celery worker and
+# beat, the local PostgreSQL and Redis. PORT defaults to 8160 here; DATABASE_URL / REDIS_URL override.
+prod-local: install assets messages
+	$(BIN)/python deploy/prod_local.py

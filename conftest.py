@@ -28,3 +28,15 @@ def transactional_world(transactional_db):
 def _media_root(settings, tmp_path):
     # Uploaded files of one test never land in the developer's var/ folder or another test's view.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _case_numbers_start_again(request, django_db_blocker):
+    """PostgreSQL's per-year number sequences (cases/numbering.py) outlive a flushed table, as sequences
+    do; after a test that committed, they are dropped, so the next test numbers from 1 again."""
+    yield
+    if "transactional_db" in request.fixturenames:
+        from cases.numbering import forget_numbering
+
+        with django_db_blocker.unblock():
+            forget_numbering()

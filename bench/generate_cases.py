@@ -90,7 +90,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from cases.generator_store import generate_cases
+    from demodata.store import generate_cases
     from cases.models import Case, Category
 
     call_command("migrate", verbosity=0)

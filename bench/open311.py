@@ -192,7 +192,7 @@ def fill_cases(count: int) -> None:
     if "generate_cases" in get_commands():
         call_command("generate_cases", count=missing, verbosity=0)
     else:
-        from cases.generator_store import generate_cases
+        from demodata.store import generate_cases
 
         generate_cases(missing)
     print(f"  done in {time.perf_counter() - began:.0f} s", flush=True)
@@ -200,7 +200,7 @@ def fill_cases(count: int) -> None:
 
 def free_port() -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind(("127.0.0.1", int(os.environ.get("BENCH_PORT", "0"))))
         return s.getsockname()[1]
 
 
@@ -332,6 +332,7 @@ def main() -> None:
         MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
     )
     env.pop("DEBUG", None)
+    load_at_start = os.getloadavg()
     server = start_server(args.server, args.workers, port, env)
     try:
         wait_until_up(base, server)
@@ -364,6 +365,7 @@ def main() -> None:
 
     database = urlsplit(url).path.lstrip("/")
     print()
+    print("load average (1, 5, 15 min) at start: %.1f %.1f %.1f, at end: %.1f %.1f %.1f" % (*load_at_start, *os.getloadavg()))
     print(f"Open311 benchmark — PostgreSQL database {database}, {case_count:,} cases; {args.server} with "
           f"{args.workers} workers; {os.cpu_count()} CPUs shared by client, server and database")
     print(f"{'phase':<52} {'c':>3} {'ok':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'errors':>6}")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from . import numbering
 from .querysets import CaseQuerySet, CategoryQuerySet, EventQuerySet
 
 
@@ -119,7 +120,8 @@ class CategoryAttribute(models.Model):
 
 
 class CaseSequence(models.Model):
-    """The last case number handed out in a year. One row per year, incremented under a row lock."""
+    """The last case number handed out in a year on SQLite (PostgreSQL uses a sequence per year, see
+    cases/numbering.py). One row per year, incremented under the database's write lock."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
@@ -186,6 +188,10 @@ class Case(models.Model):
     """A citizen's report (an Open311 service request), from receipt to closure."""
 
     number = models.CharField(_("number"), max_length=16, unique=True, editable=False)
+    # The number's parts as integers (cases/numbering.py): cases sort by them, since "2026-1000000" sorts
+    # before "2026-999999" as text.
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    sequence = models.PositiveIntegerField(_("sequence"), editable=False)
     tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
     # The composite indexes in Meta lead with category, entity and state, so these columns need no
     # single-column index of their own: each extra index costs every insert (see bench/README.md).
@@ -260,7 +266,7 @@ class Case(models.Model):
     source = models.CharField(_("source system"), max_length=32, blank=True)
     source_id = models.CharField(_("id in the source system"), max_length=64, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["tracking_token", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["tracking_token", "updated_at", "year", "sequence"])
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -279,7 +285,8 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "source_id"], condition=~models.Q(source=""), name="case_unique_source_id"
-            )
+            ),
+            models.UniqueConstraint(fields=["year", "sequence"], name="case_year_sequence"),
         ]
 
     def __str__(self) -> str:
@@ -287,14 +294,17 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.number:
-            year = timezone.localtime(self.created_at, timezone.get_default_timezone()).year
-            self.number = self.format_number(year, CaseSequence.reserve(year))
+            self.year = timezone.localtime(self.created_at, timezone.get_default_timezone()).year
+            self.sequence = numbering.next_sequence(self.year)
+            self.number = numbering.format_number(self.year, self.sequence)
+        elif self.sequence is None and (parts := numbering.parse_number(self.number)):
+            self.year, self.sequence = parts
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
 
     @staticmethod
     def format_number(year: int, sequence: int) -> str:
-        return f"{year}-{sequence:06d}"
+        return numbering.format_number(year, sequence)
 
     @property
     def public_text(self) -> str:

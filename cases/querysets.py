@@ -88,6 +88,10 @@ class CaseQuerySet(models.QuerySet):
 
         return self.filter(state__in=OPEN_STATES)
 
+    def by_number(self) -> "CaseQuerySet":
+        """In number order: by year, then sequence (the text would put 2026-1000000 before 2026-999999)."""
+        return self.order_by("year", "sequence")
+
     def triage(self) -> "CaseQuerySet":
         """The 311 triage queue: cases no rule could route (held by the contact center, or by nobody)."""
         return self.filter(Q(entity__isnull=True) | Q(entity__is_contact_center=True))

@@ -40,3 +40,7 @@ def beat_schedule() -> dict:
 @app.on_after_finalize.connect
 def _install_schedule(sender, **kwargs) -> None:
     sender.conf.beat_schedule = beat_schedule()
+# Task failures are counted for Prometheus (ventanilla/metrics.py).
+from ventanilla.metrics import connect_celery_signals  # noqa: E402
+
+connect_celery_signals()

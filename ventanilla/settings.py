@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "backoffice",
     "transparency",
     "operations",
+    "demodata",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -491,3 +493,46 @@ OPERATIONS_SHIFT_START_HOURS = [int(hour) for hour in envlist("OPERATIONS_SHIFT_
 OPERATIONS_CAP_RULES_FILE = Path(os.environ.get("OPERATIONS_CAP_RULES_FILE") or JURISDICTION_DATA_DIR / "cap_rules.json")
 OPERATIONS_CAP_SENDER = envstr("OPERATIONS_CAP_SENDER", "operaciones@311.gob.pa")
 OPERATIONS_CAP_MAX_BYTES = envint("OPERATIONS_CAP_MAX_BYTES", 512 * 1024)
+# --- Operations: metrics, structured logs, production topology (docs/deploy.md) -----------------
+# Prometheus metrics at /metrics (request latency by view, registered gauges, Celery task failures).
+# With METRICS_TOKEN set, scrapers must send "Authorization: Bearer <token>".
+METRICS_ENABLED = envbool("METRICS_ENABLED", True)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+if METRICS_ENABLED:
+    MIDDLEWARE.insert(0, "ventanilla.metrics.MetricsMiddleware")
+# LOG_FORMAT=json: one JSON object per log record, for log collectors.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT == "json":
+    from ventanilla.logformat import with_json_format
+
+    LOGGING = with_json_format(LOGGING)
+
+# Attachments on S3-compatible object storage (django-storages) when STORAGE_BACKEND=s3; local files
+# under MEDIA_ROOT stay the embedded default. Credentials come from AWS_ACCESS_KEY_ID /
+# AWS_SECRET_ACCESS_KEY (or the machine's role); files are private and served through the app's views.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": envstr("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif STORAGE_BACKEND != "local":
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'local' or 's3'.")
+
+# A streaming read replica for exports, published figures and open data (ventanilla/dbrouter.py). Reads
+# fall back to the primary when it is down or lags more than REPLICA_MAX_LAG_SECONDS.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
+DATABASE_ROUTERS = ["ventanilla.dbrouter.ReplicaRouter"]
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    # Tests point the replica at the test database itself unless they build a real one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

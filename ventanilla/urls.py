@@ -3,7 +3,7 @@ interfaces (Open311, REST API, health) outside them because clients do not negot
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -12,13 +12,8 @@ from ventanilla.admin_login import AdministratorsAuthenticationForm
 from backoffice.access import admin_login, administrators_only
 from notifications.views import inbound_message
 
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+from ventanilla.health import healthz, readyz
+from ventanilla.metrics import metrics_view
 
 
 # Staff of entities work in the back office (/oficina/); the Django admin is for administrators whose
@@ -32,6 +27,8 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/v2/", include("open311.urls")),
     path("api/v1/", include("api.urls")),

@@ -113,7 +113,7 @@ def test_page_and_page_size_walk_through_the_results(client, world, fmt):
 def test_at_most_1000_requests_come_in_one_answer(client, world, settings):
     case = new_case(world)
     Case.objects.bulk_create(
-        [Case(number=f"2000-{n:06d}", tracking_token=f"t{n}", category=world.water, entity=world.idaan,
+        [Case(number=f"2000-{n:06d}", year=2000, sequence=n, tracking_token=f"t{n}", category=world.water, entity=world.idaan,
               description="Sin agua.", due_at=case.due_at) for n in range(1005)]
     )
     assert len(numbers(client.get(f"{API}/requests.json"), "json")) == 1000

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases.generator import GenerationError
-from cases.generator_store import generate_cases
+from demodata.generator import GenerationError
+from demodata.store import generate_cases
 from cases.models import Case
 from entities.services import load_staff
 

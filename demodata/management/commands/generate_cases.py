@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.generator import GenerationError
-from cases.generator_store import WRITERS, generate_cases
+from demodata.generator import GenerationError
+from demodata.store import WRITERS, generate_cases
 
 
 def positive(value: str) -> int:

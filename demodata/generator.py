@@ -3,7 +3,7 @@
 Each case's whole life is planned as plain values — no ORM objects and no query per case — from data
 prepared once per run: routing decisions per category and district (taken from `route_case` itself),
 pools of points inside the district polygons around the population centres, business days as look-up
-tables built from `WorkCalendar`, and pools of descriptions. `cases.generator_store` then writes a batch
+tables built from `WorkCalendar`, and pools of descriptions. `demodata.store` then writes a batch
 in one go (COPY on PostgreSQL, bulk_create elsewhere).
 
 What the cases say — descriptions, places, names, answers — comes from the jurisdiction's `demo.json`, so
@@ -30,9 +30,11 @@ from shapely.geometry import shape
 
 from entities.models import District, Membership
 
-from .models import Category, CategoryAttribute, RejectionReason
-from .routing import route_case
-from .sla import WorkCalendar
+from cases.models import Category, CategoryAttribute, RejectionReason
+from cases.routing import route_case
+from cases.sla import WorkCalendar
+
+from .people import ContactNumbers
 
 DEMO_FILE = "demo.json"
 DAY = 86400
@@ -214,6 +216,7 @@ FORCED = [
     ("stop", CLOSED), ("stop", REOPENED), ("reject", NOT_COMPETENT), ("reject", SPAM), ("reject", DUPLICATE),
 ]
 REPLY_CHANNELS = {"web", "mobile", "whatsapp", "email", "sms"}
+PHONE_CHANNELS = {"phone", "whatsapp", "sms"}
 
 
 class CaseGenerator:
@@ -296,6 +299,7 @@ class CaseGenerator:
         self.ascii_first = [_email_part(n) for n in self.first_names]
         self.ascii_last = [_email_part(n) for n in self.last_names]
         self.email_domain = self.data.get("email_domain", "example.invalid")
+        self.numbers = ContactNumbers(self.data)
         channels = self.data.get("channels") or {"web": 1}
         self.channels = list(channels)
         self.channel_cum = list(accumulate(float(w) for w in channels.values()))
@@ -444,7 +448,7 @@ class CaseGenerator:
         else:
             case.description = text.replace("{lugar}", place)
         case.is_anonymous = anonymous = plan.anonymous_share > 0 and r() < plan.anonymous_share
-        case.contact = self._contact(r) if not anonymous and self.first_names and r() < 0.6 else None
+        case.contact = self._contact(r, channel) if not anonymous and self.first_names and r() < 0.6 else None
         entity_id, reason = self.route(plan, case.district_id)
         case.entity_id = entity_id
         day = clock.day(created)
@@ -475,10 +479,14 @@ class CaseGenerator:
             return "stop", (RECEIVED, ASSIGNED, IN_PROGRESS)[int(r() * 3)]
         return "normal", None
 
-    def _contact(self, r) -> tuple[str, str]:
+    def _contact(self, r, channel: str) -> tuple[str, str, str, str, str, str]:
+        """(name, email, phone, phone_normalized, national_id, national_id_normalized). Callers almost always
+        leave a phone (the agent asks for it); about a third of reporters give their cédula."""
         i, j = int(r() * len(self.first_names)), int(r() * len(self.last_names))
         email = f"{self.ascii_first[i]}.{self.ascii_last[j]}{int(r() * 90) + 10}@{self.email_domain}" if r() < 0.7 else ""
-        return f"{self.first_names[i]} {self.last_names[j]}", email
+        phone = self.numbers.phone(r) if r() < (0.95 if channel in PHONE_CHANNELS else 0.6) else ("", "")
+        national_id = self.numbers.national_id(r) if r() < 0.35 else ("", "")
+        return f"{self.first_names[i]} {self.last_names[j]}", email, *phone, *national_id
 
     def _staff(self, entity: int | None, r) -> tuple[int | None, int | None]:
         """Who works the case (assignee) and who assigns or rejects it (a supervisor when there is one)."""

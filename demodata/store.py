@@ -1,4 +1,4 @@
-"""Storing generated cases: one transaction per batch, numbers reserved per year with CaseSequence.
+"""Storing generated cases: one transaction per batch, numbers reserved per year (cases/numbering.py).
 
 PostgreSQL gets the rows through COPY FROM STDIN (text format, built as strings), an order of magnitude
 faster than INSERTs; other databases (the embedded SQLite) get bulk_create. Case ids are reserved before
@@ -29,7 +29,9 @@ from django.db.models import Max
 from entities.models import District, Entity
 
 from .generator import CaseGenerator, Planned
-from .models import Case, CaseContact, CaseEvent, CaseSequence, Category, SurveyResponse
+from cases import numbering
+from cases.maintenance import analyze_case_tables
+from cases.models import Case, CaseContact, CaseEvent, Category, SurveyResponse
 
 UTC = dt.timezone.utc
 NULL = "\\N"
@@ -68,8 +70,8 @@ def generate_cases(
     """Generate and store `count` cases over the last twelve months; returns what was written and how fast.
 
     Inside a transaction (load_demo, tests) every batch is written on the caller's connection, so the
-    caller's uncommitted rows are visible and its rollback undoes the cases too; each batch reserves its
-    numbers in its own transaction, so a failed batch leaves no gap. On PostgreSQL outside a transaction,
+    caller's uncommitted rows are visible and its rollback undoes the cases too. Each batch reserves its
+    numbers (cases/numbering.py): on PostgreSQL a failed batch leaves a gap. On PostgreSQL outside a transaction,
     this thread plans and reserves numbers (briefly, in order) while `writers` threads, each with its own
     connection, copy earlier batches: a run that fails half-way leaves a gap in that year's numbers.
     `data` stands in for the jurisdiction's demo.json.
@@ -86,6 +88,7 @@ def generate_cases(
                     ids = writer.reserve_ids(len(batch))
                     tokens = new_tokens(len(batch))
                     progress_report.add(len(batch), *writer.write(batch, ids, reserve_numbers(batch), tokens))
+    analyze_case_tables()
     return progress_report.finish()
 
 
@@ -165,17 +168,16 @@ def _write_in_parallel(batches: Iterator[list[Planned]], writers: int, progress:
         raise failures[0]
 
 
-def reserve_numbers(batch: list[Planned]) -> list[str]:
-    """Public numbers in receipt order, from the same per-year sequence the web intake uses."""
+def reserve_numbers(batch: list[Planned]) -> list[tuple[str, int]]:
+    """(public number, sequence) in receipt order, from the same per-year sequence the web intake uses."""
     per_year: dict[int, int] = {}
     for case in batch:
         per_year[case.year] = per_year.get(case.year, 0) + 1
-    following = {year: CaseSequence.reserve(year, count) for year, count in per_year.items()}
+    following = {year: iter(numbering.reserve_sequences(year, count)) for year, count in per_year.items()}
     numbers = []
     for case in batch:
-        sequence = following[case.year]
-        following[case.year] = sequence + 1
-        numbers.append(Case.format_number(case.year, sequence))
+        sequence = next(following[case.year])
+        numbers.append((numbering.format_number(case.year, sequence), sequence))
     return numbers
 
 
@@ -196,7 +198,7 @@ class CopyWriter:
     """PostgreSQL: ids from the table's sequence, rows through COPY in text format."""
 
     CASE_FIELDS = [
-        "id", "number", "tracking_token", "category_id", "entity_id", "assignee_id", "state", "channel", "description",
+        "id", "number", "year", "sequence", "tracking_token", "category_id", "entity_id", "assignee_id", "state", "channel", "description",
         "lat", "lon", "address", "district_id", "attributes", "is_anonymous", "reporter_user_id", "procedure_id",
         "rejection_reason", "duplicate_of_id", "due_at", "created_at", "updated_at", "resolved_at", "closed_at",
     ]
@@ -204,7 +206,10 @@ class CopyWriter:
         "case_id", "kind", "public", "actor_id", "channel", "from_state", "to_state", "entity_id", "previous_entity_id",
         "reason", "message", "created_at",
     ]
-    CONTACT_FIELDS = ["case_id", "name", "email", "phone", "national_id", "language", "created_at"]
+    CONTACT_FIELDS = [
+        "case_id", "name", "email", "phone", "phone_normalized", "national_id", "national_id_normalized", "language",
+        "created_at",
+    ]
     SURVEY_FIELDS = ["case_id", "satisfaction", "solved", "comment", "created_at"]
     MODELS = (Case, CaseEvent, CaseContact, SurveyResponse)
 
@@ -260,7 +265,7 @@ class CopyWriter:
         contact_suffix, survey_suffix = self.sql[CaseContact][1], self.sql[SurveyResponse][1]
         users, entities = set(), set()
         first = batch[0].index  # duplicates point at an earlier case of the same batch
-        for c, cid, number, token in zip(batch, ids, numbers, tokens):
+        for c, cid, (number, sequence), token in zip(batch, ids, numbers, tokens):
             # Times as text: a day prefix and a time of day, looked up (see _TimestampText).
             created = days[c.created // 86400] + clock[c.created % 86400]
             due = days[c.due // 86400] + clock[c.due % 86400]
@@ -269,7 +274,7 @@ class CopyWriter:
             closed = NULL if c.closed is None else days[c.closed // 86400] + clock[c.closed % 86400]
             located = c.lat is not None
             cases.append(
-                f"{cid}\t{number}\t{token}\t{c.category_id}\t{NULL if c.entity_id is None else c.entity_id}\t"
+                f"{cid}\t{number}\t{c.year}\t{sequence}\t{token}\t{c.category_id}\t{NULL if c.entity_id is None else c.entity_id}\t"
                 f"{NULL if c.assignee_id is None else c.assignee_id}\t{c.state}\t{c.channel}\t{c.description}\t"
                 f"{c.lat if located else NULL}\t{c.lon if located else NULL}\t{c.address}\t"
                 f"{NULL if c.district_id is None else c.district_id}\t{c.attributes_json}\t"
@@ -287,7 +292,11 @@ class CopyWriter:
                     f"{days[at // 86400]}{clock[at % 86400]}{event_suffix}\n"
                 )
             if c.contact is not None:
-                contacts.append(f"{cid}\t{c.contact[0]}\t{c.contact[1]}\t\t\tes\t{created}{contact_suffix}\n")
+                name, email, phone, phone_normalized, national_id, national_id_normalized = c.contact
+                contacts.append(
+                    f"{cid}\t{name}\t{email}\t{phone}\t{phone_normalized}\t{national_id}\t{national_id_normalized}\tes\t"
+                    f"{created}{contact_suffix}\n"
+                )
             if c.survey is not None:
                 satisfaction, solved, comment, at = c.survey
                 answered = days[at // 86400] + clock[at % 86400]
@@ -385,10 +394,10 @@ class OrmWriter:
         when = _datetime
         first = batch[0].index  # duplicates point at an earlier case of the same batch
         cases, events, contacts, surveys = [], [], [], []
-        for c, cid, number, token in zip(batch, ids, numbers, tokens):
+        for c, cid, (number, sequence), token in zip(batch, ids, numbers, tokens):
             cases.append(
                 Case(
-                    id=cid, number=number, tracking_token=token, category_id=c.category_id, entity_id=c.entity_id,
+                    id=cid, number=number, year=c.year, sequence=sequence, tracking_token=token, category_id=c.category_id, entity_id=c.entity_id,
                     assignee_id=c.assignee_id, state=c.state, channel=c.channel, description=c.description, lat=c.lat,
                     lon=c.lon, address=c.address, district_id=c.district_id, attributes=c.attributes,
                     is_anonymous=c.is_anonymous, rejection_reason=c.rejection_reason,
@@ -405,7 +414,13 @@ class OrmWriter:
                     )
                 )
             if c.contact is not None:
-                contacts.append(CaseContact(case_id=cid, name=c.contact[0], email=c.contact[1], created_at=when(c.created)))
+                name, email, phone, phone_normalized, national_id, national_id_normalized = c.contact
+                contacts.append(
+                    CaseContact(
+                        case_id=cid, name=name, email=email, phone=phone, phone_normalized=phone_normalized,
+                        national_id=national_id, national_id_normalized=national_id_normalized, created_at=when(c.created),
+                    )
+                )
             if c.survey is not None:
                 satisfaction, solved, comment, at = c.survey
                 surveys.append(
