@@ -14,3 +14,14 @@ class NotificationsConfig(AppConfig):
 
         # Inside the change's transaction: the outbox rows commit or roll back with the change.
         event_recorded.connect(on_event_recorded, dispatch_uid="notifications.outbox")
+
+        from ventanilla.metrics import register_gauge
+
+        from .models import Message
+
+        # Prometheus (/metrics): a growing outbox is the first sign that a provider is failing.
+        register_gauge(
+            "ventanilla_outbox_pending",
+            "Messages waiting in the notifications outbox",
+            lambda: Message.objects.filter(status=Message.Status.PENDING).count(),
+        )

@@ -52,13 +52,11 @@ def on_event_recorded(sender, event: CaseEvent, **kwargs) -> None:
 
 
 def duplicate_followers(case: Case):
-    """The contacts of the cases merged into `case` (rejected as its duplicates) who still want news.
-    The back office's `cases.services.followers_of(case)` is meant to replace this."""
-    return (
-        CaseContact.objects.filter(case__duplicate_of=case, case__is_anonymous=False, messages_stopped_at__isnull=True)
-        .exclude(case=case)
-        .select_related("case", "case__category", "case__entity")
-    )
+    """The contacts of the cases merged into `case` who still want news: `cases.services.followers_of`
+    without the case's own reporter (who gets the ordinary resolution message)."""
+    from cases.services import followers_of
+
+    return followers_of(case).exclude(case=case).select_related("case", "case__category", "case__entity")
 
 
 def contact_channels(contact: CaseContact, case: Case) -> list[tuple[str, str]]:

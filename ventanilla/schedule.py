@@ -32,6 +32,8 @@ def schedule() -> list[Job]:
         Job("supervisor_digest", "notifications.jobs.supervisor_digest", daily_at=(hour, 0)),
         Job("monthly_publication", "notifications.jobs.monthly_publication", daily_at=(hour, 30)),
         Job("contact_retention", "notifications.jobs.contact_retention", daily_at=(3, 0)),
+        # Operations board: unacknowledged or unanswered alerts turn red and reach the shift supervisor.
+        Job("escalate_alerts", "operations.jobs.escalate_overdue_alerts", every_seconds=settings.OPERATIONS_ESCALATION_POLL_SECONDS),
     ]
 
 

@@ -477,6 +477,8 @@ OPERATIONS_ACK_MINUTES = {
 }
 # Minutes a dispatched agency may stay at "requested" before the alert escalates likewise.
 OPERATIONS_DISPATCH_RESPONSE_MINUTES = envint("OPERATIONS_DISPATCH_RESPONSE_MINUTES", 10)
+# How often the worker (or Celery beat) looks for alerts to escalate.
+OPERATIONS_ESCALATION_POLL_SECONDS = envint("OPERATIONS_ESCALATION_POLL_SECONDS", 30)
 # How long an acknowledgement holds the alert for its operator (every step renews it).
 OPERATIONS_CLAIM_MINUTES = envint("OPERATIONS_CLAIM_MINUTES", 15)
 OPERATIONS_DEFAULT_SEVERITY = envint("OPERATIONS_DEFAULT_SEVERITY", 3)

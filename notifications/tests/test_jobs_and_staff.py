@@ -187,7 +187,7 @@ def test_the_schedule_is_one_list_for_celery_beat_and_the_embedded_worker(settin
 
     names = {job.name for job in schedule()}
     assert names == {"drain_outbox", "sla_sweep", "auto_close_resolved", "survey_reminders", "supervisor_digest",
-                     "monthly_publication", "contact_retention"}
+                     "monthly_publication", "contact_retention", "escalate_alerts"}
     beat = beat_schedule()
     assert set(beat) == names
     assert isinstance(beat["supervisor_digest"]["schedule"], crontab)

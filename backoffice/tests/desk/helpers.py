@@ -1,9 +1,10 @@
-"""Signing in for the desk tests. One place, so that when the back office requires the second factor
-(backoffice.testing.login_verified) only this function changes."""
+"""Signing in for the desk tests: with the verified second factor every /oficina/ page requires."""
 
 from __future__ import annotations
 
+from backoffice.testing import login_verified
+
 
 def login(client, user):
-    client.force_login(user)
+    login_verified(client, user)
     return client
