@@ -39,10 +39,15 @@ def administrators_only(request) -> bool:
 
 def admin_login(request, extra_context=None):
     """The admin signs in through the back office's sign-in page (one lockout, one second factor).
-    A verified member of staff who is not an administrator gets the admin's own "not authorised" page."""
+    A verified member of staff who is not an administrator is told that the admin is for administrators
+    and where staff work, instead of the admin's bare "not authorised" (or a "wrong password" that would
+    send them hunting for a typo)."""
     from django.contrib import admin
     from django.contrib.admin import AdminSite
+    from django.shortcuts import render
 
     if is_verified(request.user):
+        if not request.user.is_superuser:
+            return render(request, "backoffice/auth/not_administrator.html", status=403)
         return AdminSite.login(admin.site, request, extra_context)
     return redirect_to_login(request.GET.get("next") or "/admin/")

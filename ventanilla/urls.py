@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from ventanilla.admin_login import AdministratorsAuthenticationForm
 
 from backoffice.access import admin_login, administrators_only
 from notifications.views import inbound_message
@@ -20,7 +19,6 @@ from ventanilla.metrics import metrics_view
 # session passed the second factor, and it signs in through the back office's page (backoffice/access.py).
 admin.site.has_permission = administrators_only
 admin.site.login = admin_login
-admin.site.login_form = AdministratorsAuthenticationForm
 admin.site.site_header = "Ventanilla"
 admin.site.site_title = _("Ventanilla administration")
 admin.site.index_title = _("Administration")

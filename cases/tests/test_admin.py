@@ -18,15 +18,15 @@ def reports(world):
 
 
 @pytest.mark.parametrize("path", ["/admin/", "/admin/cases/case/", "/admin/entities/membership/"])
-def test_entity_staff_with_the_is_staff_flag_get_the_login_page(client, world, path):
+def test_entity_staff_with_the_is_staff_flag_are_sent_to_the_back_office(client, world, path):
     clerk = make_user("clara", "staff", world.san_miguelito, is_staff=True)
     login_verified(client, clerk)  # a verified member of staff, but not an administrator
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
     login_page = client.get(response["Location"])
-    assert login_page.status_code == 200
-    assert b"not authorized" in login_page.content or b"no est" in login_page.content
+    assert login_page.status_code == 403
+    assert "solo para los administradores" in login_page.content.decode() and b'href="/oficina/"' in login_page.content
 
 
 def test_an_outsider_gets_the_login_page(client, world):

@@ -11,6 +11,7 @@ from django.test import Client
 from cases.models import Case, CaseEvent, SurveyResponse
 from cases.services import Actor, resolve, submit_survey, transition
 from ventanilla.testing import SAN_MIGUELITO, make_user, new_case
+from backoffice.testing import login_verified
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def case(world):
 
 @pytest.fixture
 def admin_client(client, world):
-    client.force_login(world.admin)
+    login_verified(client, world.admin)
     return client
 
 
@@ -118,35 +119,34 @@ def test_the_admin_shows_translated_labels_and_choices_not_raw_codes(admin_clien
         assert code not in html, code
 
 
-def test_staff_signing_in_to_the_admin_are_told_where_staff_sign_in(world):
+def test_staff_opening_the_admin_are_told_where_staff_work(world):
     make_user("clara", "staff", world.san_miguelito, is_staff=True)
     clara = world.alice.__class__.objects.get(username="clara")
-    clara.set_password("una-clave-larga-2026")
-    clara.save()
     browser = Client()
+    login_verified(browser, clara)
 
-    response = browser.post("/admin/login/", {"username": "clara", "password": "una-clave-larga-2026"})
+    response = browser.get("/admin/login/?next=/admin/")
 
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert "solo para los administradores de la plataforma" in html
-    assert "/oficina/entrar/" in html
-    assert "_auth_user_id" not in browser.session
+    assert 'href="/oficina/"' in html
+    assert browser.get("/admin/cases/case/").status_code == 302
 
 
-def test_a_wrong_password_still_gets_the_usual_answer(world):
+def test_signing_in_to_the_admin_goes_through_the_staff_sign_in_with_its_second_factor(world):
     browser = Client()
 
-    html = browser.post("/admin/login/", {"username": "clara", "password": "no"}).content.decode()
+    response = browser.post("/admin/login/", {"username": "clara", "password": "no"})
 
-    assert "correctos" in html and "/oficina/entrar/" not in html
+    assert response.status_code == 302 and response["Location"].startswith("/oficina/entrar/")
 
 
-def test_an_administrator_still_signs_in(world):
-    world.admin.set_password("clave-del-admin-2026")
-    world.admin.save()
+def test_an_administrator_with_the_second_factor_reaches_the_admin(world):
     browser = Client()
+    login_verified(browser, world.admin)
 
-    response = browser.post("/admin/login/?next=/admin/", {"username": world.admin.username, "password": "clave-del-admin-2026"})
+    response = browser.get("/admin/login/?next=/admin/")
 
     assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert browser.get("/admin/").status_code == 200

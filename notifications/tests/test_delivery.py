@@ -13,6 +13,7 @@ from notifications import jobs, outbox
 from notifications.models import Message
 from notifications.testing import FakeGateway, RecordingSMTP
 from ventanilla.testing import new_case
+from backoffice.testing import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +178,7 @@ def test_an_administrator_can_retry_a_failed_message(world, client, gateway):
     outbox.drain()
     message = Message.objects.get(case=case)
     assert message.status == Message.Status.FAILED
-    client.force_login(world.admin)
+    login_verified(client, world.admin)
     listing = client.get("/admin/notifications/message/?status__exact=failed")
     assert listing.status_code == 200 and "HTTP 400" in listing.content.decode()
     response = client.post("/admin/notifications/message/", {"action": "retry", "_selected_action": [message.pk]})
