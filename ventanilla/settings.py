@@ -177,12 +177,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-# Without a broker (the embedded default) tasks run in-process, synchronously, so nothing is lost.
+# Celery with Redis in production (worker + beat, the schedule in ventanilla/schedule.py). Without a
+# broker, the embedded `ventanilla worker` runs the same jobs in-process (docs/notifications.md).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TIMEZONE = "America/Panama"
-CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -393,7 +390,6 @@ SLA_DUE_SOON_BUSINESS_DAYS = envint("SLA_DUE_SOON_BUSINESS_DAYS", 2)
 # Contact data of a case is erased this many months after the case ended (closed or rejected): the
 # privacy notice states it, cases/retention.py applies it daily.
 CONTACT_RETENTION_MONTHS = envint("CONTACT_RETENTION_MONTHS", 24)
-CELERY_BEAT_SCHEDULE["cases.erase_expired_contacts"] = {"task": "cases.erase_expired_contacts", "schedule": 24 * 3600}
 # Phone numbers without a country prefix are read as numbers of this region (cases/contact.py).
 PHONE_REGION = envstr("PHONE_REGION", "PA")
 
