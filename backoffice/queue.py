@@ -65,9 +65,10 @@ def with_state(cases: QuerySet, state: str) -> QuerySet:
 
 
 def state_counts(cases: QuerySet) -> list[tuple[str, str, int, bool]]:
-    """(state, label, count, capped) per state; each count reads at most COUNT_CAP + 1 index entries."""
+    """(state, label, count, capped) per open state; each count reads at most COUNT_CAP + 1 rows. Closed
+    states are history (always "more than 1,000" in a working entity) and are not counted on every view."""
     rows = []
-    for value, label in State.choices:
+    for value, label in [(s.value, s.label) for s in OPEN_STATES]:
         n = cases.filter(state=value).order_by().values("pk")[: COUNT_CAP + 1].count()
         rows.append((value, label, min(n, COUNT_CAP), n > COUNT_CAP))
     return rows
@@ -111,7 +112,9 @@ def page(cases: QuerySet, sort: str, cursor: str | None) -> Page:
             cases = cases.filter(
                 Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}) | Q(**{f"{field}__isnull": True})
             )
-    order = [F(field).desc(nulls_last=True), "-pk"] if desc else [F(field).asc(nulls_last=True), "pk"]
+    # created_at is never null: a plain DESC reads the (entity, created_at, id) index backwards, where
+    # "DESC NULLS LAST" would not match it. due_at may be null; ASC puts nulls last in PostgreSQL already.
+    order = [F(field).desc(), "-pk"] if desc else [F(field).asc(nulls_last=True), "pk"]
     rows = list(
         cases.select_related("category", "entity", "assignee", "district")
         .defer("district__geometry")  # a polygon per row otherwise: the page would spend its time decoding JSON

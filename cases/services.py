@@ -292,7 +292,7 @@ def reassign(case: Case, actor: Actor, assignee) -> Case:
     """A case already held changes hands; its state stays. Raises InvalidTransition or ValidationError."""
     from .permissions import may_be_assigned
 
-    locked = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=case.pk)
     if locked.state not in REASSIGNABLE_STATES:
         raise InvalidTransition(locked, "reassign")
     if not may_be_assigned(assignee, locked):
@@ -323,7 +323,7 @@ def change_category(case: Case, actor: Actor, category, note: str = "") -> Case:
     belongs to another entity the case goes to that entity's intake, as a transfer does."""
     from .models import OPEN_STATES, Category
 
-    locked = Case.objects.select_for_update().select_related("category", "procedure__entity").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("category", "procedure__entity").get(pk=case.pk)
     if locked.state not in OPEN_STATES:
         raise InvalidTransition(locked, "change_category")
     if not isinstance(category, Category) or not category.active or category.pk == locked.category_id:
