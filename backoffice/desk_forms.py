@@ -7,6 +7,9 @@ from collections import defaultdict
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category, CategoryAttribute, Channel
@@ -27,12 +30,39 @@ def _category_choices(categories) -> list:
 
 
 def _district_choices() -> list:
-    rows = District.objects.select_related("province").order_by("province__name", "name")
-    return [("", _("Not known"))] + [(d.code, f"{d.name} ({d.province.name})") for d in rows]
+    # Only the three columns: a district row also holds its boundary polygon, far too big to load here.
+    rows = District.objects.order_by("province__name", "name").values_list("code", "name", "province__name")
+    return [("", _("Not known"))] + [(code, f"{name} ({province})") for code, name, province in rows]
 
 
 class TelInput(forms.TextInput):
     input_type = "tel"
+
+
+class FastSelect(forms.Select):
+    """A select whose options are written in Python. Django renders each option through its own template
+    (a fraction of a millisecond each); the console has some 300 options (districts, entities), which made
+    template work most of the page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html("<select name=\"{}\"{}>", widget["name"], flatatt(widget["attrs"]))]
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(format_html("<optgroup label=\"{}\">", group))
+            for option in options:
+                parts.append(
+                    format_html(
+                        "<option value=\"{}\"{}>{}</option>",
+                        option["value"],
+                        mark_safe(" selected") if option["selected"] else "",
+                        option["label"],
+                    )
+                )
+            if group:
+                parts.append(mark_safe("</optgroup>"))
+        parts.append(mark_safe("</select>"))
+        return mark_safe("".join(str(part) for part in parts))
 
 
 WIDGET_CLASSES = {
@@ -85,7 +115,7 @@ class PhoneCaseForm(CaseErrorsMixin, forms.Form):
     """A case filed for a caller. The chosen category's own questions are added to the form, so after a
     first submission that names the category the agent sees them (no script needed)."""
 
-    category = forms.ChoiceField(label=_("Kind of problem"))
+    category = forms.ChoiceField(label=_("Kind of problem"), widget=FastSelect)
     description = forms.CharField(
         label=_("What is happening?"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -93,7 +123,7 @@ class PhoneCaseForm(CaseErrorsMixin, forms.Form):
         help_text=_("In the caller's words: what, since when, anything that helps to find it."),
     )
     address = forms.CharField(label=_("Address or reference"), required=False)
-    district = forms.ChoiceField(label=_("District"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False, widget=FastSelect)
     contact_name = forms.CharField(label=_("Caller's name"), required=False)
     contact_phone = forms.CharField(label=_("Phone"), required=False, widget=TelInput(attrs={"autocomplete": "off"}))
     contact_email = forms.CharField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"spellcheck": "false"}))
@@ -183,11 +213,12 @@ class InformationContactForm(CaseErrorsMixin, forms.Form):
         required=False,
         to_field_name="code",
         empty_label=_("None in particular"),
+        widget=FastSelect,
     )
     procedure = forms.ModelChoiceField(
         queryset=Procedure.objects.published(), required=False, to_field_name="slug", widget=forms.HiddenInput
     )
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, widget=FastSelect)
 
 
 class ServiceLevelForm(GovukFormMixin, forms.Form):
@@ -200,13 +231,14 @@ class ServiceLevelForm(GovukFormMixin, forms.Form):
 
 
 class TriageRouteForm(CaseErrorsMixin, forms.Form):
-    category = forms.ChoiceField(label=_("Category"))
+    category = forms.ChoiceField(label=_("Category"), widget=FastSelect)
     entity = forms.ModelChoiceField(
         label=_("Entity"),
         queryset=Entity.objects.active().filter(is_contact_center=False).order_by("name"),
         required=False,
         to_field_name="code",
         empty_label=_("As the category's routing rule decides"),
+        widget=FastSelect,
     )
 
     def __init__(self, *args, **kwargs) -> None:

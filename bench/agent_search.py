@@ -76,6 +76,8 @@ def main() -> None:
     from entities.models import Entity, Membership
 
     settings.ALLOWED_HOSTS = ["*"]
+    # Production settings, but static URLs without a collectstatic manifest (no static file is served here).
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     call_command("migrate", verbosity=0)
     if not Category.objects.exists():
         call_command("load_jurisdiction", stdout=io.StringIO())
@@ -108,20 +110,22 @@ def main() -> None:
             queries.append(("unknown phone", f"6{rng.randrange(10**6, 10**7)}-0"))
     client.get("/oficina/agente/", {"q": queries[0][1]})  # warm the process (templates, catalog)
     timings: dict[str, list[float]] = {}
+    cpu: list[float] = []
     found = 0
     load_before = os.getloadavg()
     for kind, query in queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get("/oficina/agente/", {"q": query})
         elapsed = (time.perf_counter() - started) * 1000
+        cpu.append((time.process_time() - cpu_started) * 1000)
         assert response.status_code == 200, response.status_code
-        found += bool(response.context["search"].cases)
+        found += b"<caption class=\"govuk-table__caption" in response.content
         timings.setdefault(kind, []).append(elapsed)
     load_after = os.getloadavg()
     every = [t for values in timings.values() for t in values]
     print(f"load average before {load_before[0]:.1f} / after {load_after[0]:.1f} ({os.cpu_count()} CPUs)")
     print(f"{len(every)} console searches, {found} found cases")
-    for kind, values in [("all", every), *timings.items()]:
+    for kind, values in [("all", every), *timings.items(), ("CPU (Python)", cpu)]:
         print(
             f"  {kind:<14} n={len(values):>4}  p50 {statistics.median(values):6.1f} ms  "
             f"p95 {percentile(values, 0.95):6.1f} ms  max {max(values):6.1f} ms"
