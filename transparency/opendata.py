@@ -148,12 +148,18 @@ def postgres_csv(year: int | None = None, month: int | None = None) -> Iterator[
     statement = "COPY (" + COPY_SELECT.format(query=query) + ") TO STDOUT WITH (FORMAT csv)"
     yield (",".join(COLUMNS) + "\r\n").encode()
     with transaction.atomic(), connection.cursor() as cursor:
-        # Times in the jurisdiction's offset, as `rows()` writes them (for this transaction only).
+        # Times in the jurisdiction's offset, as `rows()` writes them; the connection's own time zone (the
+        # one Django reads timestamps in) is put back even when an outer transaction goes on.
+        cursor.execute("SELECT current_setting('TimeZone')")
+        (previous,) = cursor.fetchone()
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
-        with cursor.cursor.copy(statement, [open_states, open_states, timezone.now(), *params]) as copy:
-            for data in copy:
-                # RFC 4180 lines end in CRLF; no published column can hold a line break.
-                yield bytes(data).replace(b"\n", b"\r\n")
+        try:
+            with cursor.cursor.copy(statement, [open_states, open_states, timezone.now(), *params]) as copy:
+                for data in copy:
+                    # RFC 4180 lines end in CRLF; no published column can hold a line break.
+                    yield bytes(data).replace(b"\n", b"\r\n")
+        finally:
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", [previous])
 
 
 def streamed(fmt: str, filename: str, year: int | None = None, month: int | None = None) -> StreamingHttpResponse:
