@@ -13,7 +13,9 @@ import datetime as dt
 import json
 from typing import Any, Iterable, Iterator
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
@@ -118,8 +120,54 @@ FORMATS = {
 }
 
 
+# On PostgreSQL the CSV is written by the database itself (COPY ... TO STDOUT): the same columns and
+# formats as `rows()` (tests compare both), at several times the rate of building Python rows.
+COPY_COLUMNS = dict(
+    number_=F("number"), category_code=F("category__code"), category_name=F("category__name_es"),
+    entity_code=F("entity__code"), entity_name=F("entity__name"), district_code=F("district__code"),
+    district_name=F("district__name"), channel_=F("channel"), state_=F("state"), reason=F("rejection_reason"),
+    created=F("created_at"), resolved=F("resolved_at"), closed=F("closed_at"), due=F("due_at"),
+    satisfaction=F("survey__satisfaction"), source_=F("source"), lat_=F("lat"), lon_=F("lon"),
+)  # fmt: skip
+ISO = "'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'"
+COPY_SELECT = f"""SELECT number_, category_code, category_name, entity_code, entity_name, district_code, district_name,
+ channel_, state_, NULLIF(reason, ''), to_char(created, {ISO}), to_char(resolved, {ISO}), to_char(closed, {ISO}),
+ to_char(due, {ISO}),
+ CASE WHEN resolved IS NOT NULL AND due IS NOT NULL AND NOT state_ = ANY(%s) THEN CASE WHEN resolved <= due THEN 'true' ELSE 'false' END
+      WHEN due IS NOT NULL AND state_ = ANY(%s) AND due < %s THEN 'false' END,
+ satisfaction, CASE WHEN source_ <> '' THEN 'true' ELSE 'false' END, lat_, lon_ FROM ({{query}}) AS published"""
+
+
+def postgres_csv(year: int | None = None, month: int | None = None) -> Iterator[bytes]:
+    cases = Case.objects.public().filter(category__sensitive=False)
+    if year and month:
+        start, end = month_bounds(year, month)
+        cases = cases.filter(created_at__gte=start, created_at__lt=end)
+    query, params = cases.order_by("pk").values(**COPY_COLUMNS).query.sql_with_params()
+    open_states = [str(state) for state in OPEN_STATES]
+    statement = "COPY (" + COPY_SELECT.format(query=query) + ") TO STDOUT WITH (FORMAT csv)"
+    yield (",".join(COLUMNS) + "\r\n").encode()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Times in the jurisdiction's offset, as `rows()` writes them; the connection's own time zone (the
+        # one Django reads timestamps in) is put back even when an outer transaction goes on.
+        cursor.execute("SELECT current_setting('TimeZone')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
+        try:
+            with cursor.cursor.copy(statement, [open_states, open_states, timezone.now(), *params]) as copy:
+                for data in copy:
+                    # RFC 4180 lines end in CRLF; no published column can hold a line break.
+                    yield bytes(data).replace(b"\n", b"\r\n")
+        finally:
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", [previous])
+
+
 def streamed(fmt: str, filename: str, year: int | None = None, month: int | None = None) -> StreamingHttpResponse:
     content_type, render = FORMATS[fmt]
-    response = StreamingHttpResponse(render(rows(published_cases(year, month))), content_type=content_type)
+    if fmt == "csv" and connection.vendor == "postgresql":
+        content = postgres_csv(year, month)
+    else:
+        content = render(rows(published_cases(year, month)))
+    response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

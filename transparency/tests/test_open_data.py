@@ -109,3 +109,12 @@ def test_the_data_page_has_the_dictionary(march, client):
     for column in COLUMNS:
         assert f"<code>{column}</code>" in page
     assert client.get("/en/transparencia/datos/").status_code == 200
+
+
+def test_the_database_written_csv_equals_the_python_rows(march, client):
+    """On PostgreSQL the CSV comes from COPY; it must be byte for byte what the Python path writes."""
+    from transparency.opendata import csv_lines, published_cases, rows
+
+    served = body(client.get("/transparencia/datos/casos.csv"))
+
+    assert served == "".join(csv_lines(rows(published_cases())))
