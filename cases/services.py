@@ -231,6 +231,12 @@ def citizen_reopen(case: Case, reason: str, channel: str = Channel.WEB) -> Case:
     return transition(case, "reopen", Actor(channel=channel), message=require_message(reason, "reason"))
 
 
+def citizen_confirm_solved(case: Case, channel: str = Channel.WEB) -> Case:
+    """The citizen confirms that the resolved case is solved: it closes. Besides the auto-close job after the
+    reopen window, this is the only way a case closes (staff never close one: cases.permissions)."""
+    return transition(case, "close", Actor(channel=channel))
+
+
 @transaction.atomic
 def add_comment(case: Case, actor: Actor, message: str, *, public: bool) -> CaseEvent:
     # A comment is news on the case: integrations polling `updated_after` must see it.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("seguimiento/<str:token>/", views.track, name="track"),
     path("seguimiento/<str:token>/responder/", views.track_reply, name="track_reply"),
     path("seguimiento/<str:token>/reabrir/", views.track_reopen, name="track_reopen"),
+    path("seguimiento/<str:token>/resuelto/", views.track_confirm, name="track_confirm"),
     path("encuesta/<str:token>/", views.survey, name="survey"),
     path("denuncia/", complaint.complaint, name="complaint"),
     path("denuncia/recibida/", complaint.complaint_received, name="complaint_received"),

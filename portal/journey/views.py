@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import Attachment, Case, CaseEvent, Category, Channel, State, SurveyResponse
-from cases.services import InvalidTransition, SurveyNotAvailable, citizen_reopen, submit_survey
+from cases.services import InvalidTransition, SurveyNotAvailable, citizen_confirm_solved, citizen_reopen, submit_survey
 from entities.models import District
 from ventanilla.collation import collation_key
 
@@ -346,6 +346,21 @@ def track_reopen(request: HttpRequest, case: Case) -> HttpResponse:
             messages.success(request, _("The case was reopened. The entity in charge will look at it again."))
         return redirect("track", token=case.tracking_token)
     return render(request, "portal/journey/track.html", _track_context(request, case, reopen_form=form))
+
+
+@require_http_methods(["GET", "POST"])
+@token_view
+def track_confirm(request: HttpRequest, case: Case) -> HttpResponse:
+    """The citizen says the resolved case is solved: it closes (staff cannot close cases themselves)."""
+    if request.method == "GET":
+        return redirect("track", token=case.tracking_token)
+    try:
+        citizen_confirm_solved(case, channel=Channel.WEB)
+    except InvalidTransition:
+        messages.error(request, _("Only a resolved case can be confirmed as solved."))
+    else:
+        messages.success(request, _("Thank you. The case is closed."))
+    return redirect("track", token=case.tracking_token)
 
 
 # --- Survey -----------------------------------------------------------------------------------

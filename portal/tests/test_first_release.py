@@ -43,7 +43,7 @@ def test_the_home_page_gives_the_311_numbers_and_an_emergency_warning(client, wo
     assert whatsapp in contact and 'href="https://wa.me/50760501311"' in contact and "6050-1311" in contact
 
 
-@pytest.mark.parametrize("prefix, label", [("", "Hacer una denuncia anónima"), ("/en", "Make an anonymous complaint")])
+@pytest.mark.parametrize("prefix, label", [("", "Presentar una denuncia anónima"), ("/en", "Make an anonymous complaint")])
 def test_the_home_page_links_to_the_anonymous_complaint_naming_the_oversight_body(client, world, prefix, label):
     html = client.get(f"{prefix}/").content.decode()
 

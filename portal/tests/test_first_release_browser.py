@@ -45,7 +45,7 @@ def test_a_citizen_with_only_the_number_sees_the_public_view(
 
 @pytest.mark.parametrize(
     "prefix, warning, complaint",
-    [("", "En una emergencia", "Hacer una denuncia anónima"), ("/en", "In an emergency", "Make an anonymous complaint")],
+    [("", "En una emergencia", "Presentar una denuncia anónima"), ("/en", "In an emergency", "Make an anonymous complaint")],
 )
 def test_the_home_page_shows_the_emergency_warning_numbers_and_complaint_link(page, live_server, transactional_world, prefix, warning, complaint):
     page.goto(f"{live_server.url}{prefix}/")

@@ -107,7 +107,7 @@ def test_a_resolved_case_found_by_number_offers_neither_survey_nor_reopen(client
 
     assert "Recogida el martes." in html
     assert "enter the tracking code" in html
-    assert "/encuesta/" not in html and "/reabrir/" not in html
+    assert "/encuesta/" not in html and "/reabrir/" not in html and "/resuelto/" not in html
 
 
 def test_a_sensitive_case_is_never_found_by_its_number(client, world):
@@ -167,3 +167,40 @@ def test_a_citizen_with_the_code_still_gets_the_full_page(client, world):
     response = client.post("/seguimiento/", {"code": case.tracking_token, "number": case.number})
 
     assert response["Location"] == f"/seguimiento/{case.tracking_token}/"
+
+
+# --- Closing belongs to the citizen -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix, button, thanks", [("", "Sí, está resuelto: cerrar el caso", "El caso está cerrado"), ("/en", "Yes, it is solved: close the case", "The case is closed")])
+def test_the_citizen_with_the_code_confirms_a_resolved_case_and_it_closes(client, world, prefix, button, thanks):
+    from cases.models import Case, CaseEvent
+
+    case = named_case(world)
+    transition(case, "assign", Actor(user=world.supervisor), assignee=world.alice)
+    resolve(case, Actor(user=world.alice), "Recogida el martes.")
+    page = client.get(f"{prefix}/seguimiento/{case.tracking_token}/").content.decode()
+    assert button in page and f'action="{prefix}/seguimiento/{case.tracking_token}/resuelto/"' in page
+
+    response = client.post(f"{prefix}/seguimiento/{case.tracking_token}/resuelto/", follow=True)
+
+    assert thanks in response.content.decode()
+    fresh = Case.objects.get(pk=case.pk)
+    assert fresh.state == "closed" and fresh.closed_at is not None
+    event = CaseEvent.objects.filter(case=case).order_by("-created_at", "-pk").first()
+    assert (event.kind, event.actor, event.public, event.channel) == ("close", None, True, "web")
+    assert button not in response.content.decode()
+
+
+def test_an_open_case_cannot_be_confirmed_and_nothing_changes(client, world):
+    from cases.models import Case, CaseEvent
+
+    case = named_case(world)
+    events = CaseEvent.objects.filter(case=case).count()
+
+    response = client.post(f"/en/seguimiento/{case.tracking_token}/resuelto/", follow=True)
+
+    assert "Only a resolved case can be confirmed as solved." in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == "received"
+    assert CaseEvent.objects.filter(case=case).count() == events
+    assert "resuelto/" not in client.get(f"/seguimiento/{case.tracking_token}/").content.decode()
