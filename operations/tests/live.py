@@ -19,14 +19,18 @@ PORTS = range(8150, 8160)  # this helper's port range on the shared machine
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
+def listening_socket() -> socket.socket:
+    """A socket bound and listening on a free port of the range, handed to daphne as it is: no other run
+    can take the port between our choice and daphne's start (parallel workers do pick ports at once)."""
     for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
+        sock = socket.socket()
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            sock.close()
+            continue
+        sock.listen(128)
+        return sock
     raise RuntimeError("no free port in 8150-8159")
 
 
@@ -39,7 +43,8 @@ def database_url() -> str:
 
 class LiveAsgiServer:
     def __init__(self) -> None:
-        self.port = free_port()
+        self.socket = listening_socket()
+        self.port = self.socket.getsockname()[1]
         self.url = f"http://localhost:{self.port}"
         env = {
             **os.environ,
@@ -51,7 +56,8 @@ class LiveAsgiServer:
         }
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "operations.live_asgi:application"],
+            [sys.executable, "-m", "daphne", "--fd", str(self.socket.fileno()), "operations.live_asgi:application"],
+            pass_fds=[self.socket.fileno()],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -74,6 +80,11 @@ class LiveAsgiServer:
         self.stop()
         raise RuntimeError("daphne did not start in time")
 
+    def output(self) -> str:
+        """What the server wrote to stderr so far (for a failing test's report)."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -81,3 +92,4 @@ class LiveAsgiServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
+        self.socket.close()

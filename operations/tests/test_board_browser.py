@@ -31,8 +31,13 @@ def board_page(browser, server, user):
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}])
     page = context.new_page()
     page.set_default_timeout(30_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(server.url + "/operaciones/")
-    page.wait_for_selector("#ops-status[data-state=live]")
+    try:
+        page.wait_for_selector("#ops-status[data-state=live]")
+    except Exception:
+        raise AssertionError(f"the board did not go live; page errors {errors}; server: {server.output()[-3000:]}")
     return page
 
 
