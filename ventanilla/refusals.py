@@ -96,6 +96,14 @@ def bad_encoding(charset: str) -> Refusal:
     )
 
 
+def null_character() -> Refusal:
+    return Refusal(400, "null_character", _("The request contains a NUL character, which no text may contain."))
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
+
+
 def as_refusal(error: BaseException) -> Refusal:
     if isinstance(error, RequestDataTooBig):
         return too_large()
@@ -116,6 +124,9 @@ def _content_length(request: HttpRequest) -> int:
 
 def check_body(request: HttpRequest) -> None:
     """Raise Refusal if the body must be refused; otherwise the form (if any) is parsed and cached."""
+    # PostgreSQL cannot store or even compare text with NUL; no address, argument or field has one.
+    if "\x00" in request.path or _has_nul(request.GET):
+        raise null_character()
     if request.method not in BODY_METHODS:
         return
     content_type = request.content_type or ""
@@ -144,6 +155,8 @@ def check_body(request: HttpRequest) -> None:
         request.FILES  # noqa: B018 - parsing here is the point: errors surface now, not in a view
     except (SuspiciousOperation, MultiPartParserError, BadRequest) as error:
         raise as_refusal(error) from None
+    if _has_nul(post):
+        raise null_character()
     if multipart and any("\ufffd" in value for values in post.lists() for value in values[1]):
         # Django decodes multipart fields with errors="replace"; a replacement character means the
         # client's bytes were not text in the declared charset.

@@ -7,6 +7,7 @@ import io
 
 import pikepdf
 import pytest
+from django.utils import translation
 
 from cases.attachments import InvalidUpload, store_upload, validate_upload
 from portal.journey.testing import SCRIPT, pdf_bytes, upload
@@ -119,7 +120,7 @@ def test_what_does_not_parse_as_a_pdf_with_pages_is_refused(content):
 
 
 def test_a_password_protected_pdf_is_refused_with_a_clear_message():
-    with pytest.raises(InvalidUpload) as refused:
+    with translation.override("en"), pytest.raises(InvalidUpload) as refused:
         validate_upload(upload("x.pdf", hostile_pdf(password="secreto"), "application/pdf"), allow_pdf=True)
     assert refused.value.code == "invalid_pdf"
     assert "password" in refused.value.messages[0]

@@ -132,3 +132,16 @@ def test_framework_refusals_come_as_georeport_errors(open311_world, api_key, set
         assert response.status_code == status, response.content
         assert errors(response, fmt)[0][0] == status
     assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_nul_character_anywhere_is_refused_before_the_database_sees_it(open311_world, api_key, fmt):
+    # PostgreSQL cannot even compare text holding NUL: without this refusal it would be a server error.
+    before = stored()
+    data = {**valid(open311_world, api_key), "service_code": "FALTA\x00AGUA"}
+    posted = Client().post(f"{API}/requests.{fmt}", data)
+    queried = Client().get(f"{API}/requests.{fmt}", {"service_request_id": "2026-\x00"})
+    in_path = Client().get(f"{API}/requests/2026-%00.{fmt}")
+    for response in (posted, queried, in_path):
+        assert response.status_code == 400, response.content
+        assert_answered_in_format(response, fmt, before)

@@ -30,7 +30,7 @@ def worker_pids(master: int) -> set[int]:
     return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
 
 
-def wait_for_workers(master: int, count: int, timeout: float = 90.0) -> set[int]:
+def wait_for_workers(master: int, count: int, timeout: float = 240.0) -> set[int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         pids = worker_pids(master)

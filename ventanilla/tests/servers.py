@@ -23,6 +23,17 @@ from django.conf import settings
 from django.db import connection
 
 PORTS = range(8180, 8190)
+
+
+def worker_ports() -> range:
+    """This xdist worker's share of PORTS: two workers probing the same free port at once would start
+    two servers on it, and one test would talk to the other's server."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    index = int(worker) if worker.isdigit() else 0
+    share = max(len(PORTS) // max(count, 1), 3)
+    start = PORTS.start + (index * share) % len(PORTS)
+    return range(start, min(start + share, PORTS.stop))
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 60.0
 
@@ -38,7 +49,7 @@ def database_url() -> str:
 
 
 def free_port(taken: set[int] = frozenset()) -> int:
-    for port in PORTS:
+    for port in worker_ports():
         if port in taken:
             continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
