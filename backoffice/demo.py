@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # Published on purpose in docs/demo.md; protects nothing but a demo on a developer's machine.
-DEMO_TOTP_SECRET = "VENTANILLADEMOSECRETOTPKEYSTAFF2"
+DEMO_TOTP_SECRET = "VENTANILLADEMOSECRETOTPKEYSTAFF2"  # noqa: S105 - the demo's published TOTP secret (docs/demo.md), used only when DEMO is on
 
 
 def demo_key_hex() -> str:

@@ -44,7 +44,7 @@ class ContactNumbers:
         self.phones = [_Pattern(p) for p in data.get("phone_patterns", [])]
         self.ids = [_Pattern(p) for p in data.get("national_id_patterns", [])]
         prefix = f"+{phonenumbers.country_code_for_region(settings.PHONE_REGION)}"
-        probe = random.Random(0).random
+        probe = random.Random(0).random  # noqa: S311 - deterministic demo data, not a secret
         self.by_pattern: list[bool] = []
         for pattern in self.phones:
             samples = [pattern.fill(probe) for _ in range(8)]

@@ -8,7 +8,7 @@ import os
 
 wsgi_app = "ventanilla.asgi:application"
 worker_class = "uvicorn_worker.UvicornWorker"
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104 - inside a container the server must listen on all interfaces; HOST narrows it
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
 # Requests are short; a worker stuck longer than this is restarted.
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))

@@ -63,7 +63,7 @@ def create_database(url: str) -> None:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([str(BIN / "ventanilla"), *args], cwd=ROOT, env=env, check=True)
+    subprocess.run([str(BIN / "ventanilla"), *args], cwd=ROOT, env=env, check=True)  # noqa: S603 - our own console script with fixed arguments
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -71,7 +71,7 @@ def prepare(env: dict[str, str]) -> None:
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     check = "from cases.models import Category; import sys; sys.exit(0 if Category.objects.exists() else 1)"
-    if subprocess.run([str(BIN / "ventanilla"), "shell", "-c", check], cwd=ROOT, env=env).returncode:
+    if subprocess.run([str(BIN / "ventanilla"), "shell", "-c", check], cwd=ROOT, env=env).returncode:  # noqa: S603 - our own console script with fixed arguments
         manage(env, "load_jurisdiction", "-v0")
 
 
@@ -98,7 +98,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     for name, command in processes(env).items():
-        running[name] = subprocess.Popen(command, cwd=ROOT, env=env)
+        running[name] = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - the topology's own fixed commands
     print(f"prod-local: http://{env['HOST']}:{env['PORT']}/ (web, worker, beat running; Ctrl-C stops)", flush=True)
     failed = ""
     while not stopping and not failed:

@@ -106,7 +106,7 @@ class EmailConnection:
         if self.connection is not None:
             try:
                 self.connection.close()
-            except Exception:  # closing a broken connection may fail too; it is dropped either way
+            except Exception:  # closing a broken connection may fail too; it is dropped either way  # noqa: S110 - closing a broken connection may fail; it is dropped either way
                 pass
         self.connection = None
 

@@ -79,7 +79,7 @@ def latest_figures() -> MonthFigures:
         return published_figures(published)
     now = timezone.localtime()
     figures = month_figures(now.year, now.month, now)
-    assert figures is not None  # the current month has always started
+    assert figures is not None  # the current month has always started  # noqa: S101 - an invariant, not input validation
     return figures
 
 

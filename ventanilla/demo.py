@@ -106,7 +106,7 @@ def serve(host: str, port: int, site: str) -> None:
 def start_worker() -> subprocess.Popen:
     """The demo's background worker, in its own process with the same settings (os.environ holds .env)."""
     script = Path(sys.executable).with_name("ventanilla")
-    return subprocess.Popen([str(script), "worker"], env=os.environ.copy())
+    return subprocess.Popen([str(script), "worker"], env=os.environ.copy())  # noqa: S603 - our own console script, fixed arguments
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -136,15 +136,24 @@ def test_the_plain_http_demo_sets_cookies_without_secure(demo):
     assert not any("secure" in cookie.lower() for cookie in cookies)
 
 
-def test_the_demo_signs_staff_in_with_the_published_password(demo):
+def test_the_demo_signs_staff_in_with_the_published_password_and_totp_secret(demo):
+    """docs/demo.md publishes one password and one TOTP secret: they open the back office and the admin."""
+    from django_otp.oath import TOTP
+
+    from backoffice.demo import demo_key_hex
+
     base, _output, _env, _tmp = demo
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-    form = opener.open(base + "/admin/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    body = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": "admin", "password": "ventanilla-demo-2026", "next": "/admin/"}
-    ).encode()
-    answer = opener.open(urllib.request.Request(base + "/admin/login/?next=/admin/", data=body))
+
+    def post(url: str, fields: dict[str, str]):
+        page = opener.open(url).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        return opener.open(urllib.request.Request(url, data=urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()))
+
+    answer = post(base + "/oficina/entrar/?next=/admin/", {"username": "admin", "password": "ventanilla-demo-2026"})
+    assert answer.url.endswith("/oficina/entrar/codigo/")
+    code = f"{TOTP(bytes.fromhex(demo_key_hex())).token():06d}"
+    answer = post(base + "/oficina/entrar/codigo/", {"code": code})
     assert answer.status == 200 and answer.url.endswith("/admin/")
 
 
