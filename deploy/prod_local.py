@@ -38,6 +38,8 @@ def environment() -> dict[str, str]:
     env.setdefault("SITE_URL", f"http://127.0.0.1:{env['PORT']}")
     # Plain HTTP on this machine: cookies cannot be marked Secure.
     env.setdefault("SECURE_COOKIES", "0")
+    # Plain http on this machine: no TLS in front of it, so no redirect to https and no HSTS.
+    env.setdefault("HTTPS", "0")
     env.setdefault("DB_CONN_MAX_AGE", "0")
     env.setdefault("LOG_FORMAT", "json")
     env.setdefault("WEB_CONCURRENCY", "2")

@@ -40,6 +40,8 @@ def demo_settings(host: str, port: int, existing: dict[str, str]) -> dict[str, s
         # Random per checkout, kept across runs so that sessions survive a restart.
         "SECRET_KEY": existing.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "SECURE_COOKIES": "0",
+        # Plain http on this machine: no redirect to https, no HSTS (which a browser would remember).
+        "HTTPS": "0",
         "ALLOWED_HOSTS": ",".join(dict.fromkeys([host, "127.0.0.1", "localhost", "[::1]"])),
         "SITE_URL": site,
         "CSRF_TRUSTED_ORIGINS": site,

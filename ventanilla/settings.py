@@ -249,8 +249,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # in production, off for DEBUG and the tests. It turns on the SSL redirect, HSTS and secure cookies.
 HTTPS = envbool("HTTPS", not DEBUG and not TESTING)
 SECURE_SSL_REDIRECT = HTTPS
-# The load balancer's health check may speak plain HTTP to the node.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The load balancer's health checks and the metrics scraper may speak plain HTTP to the node.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading binds every subdomain of the domain for months; it is the domain owner's decision
