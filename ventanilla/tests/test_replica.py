@@ -66,7 +66,8 @@ def clusters():
         env = ventanilla_env(PRIMARY, "")
         subprocess.run([str(ROOT / ".venv" / "bin" / "ventanilla"), "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         as_postgres(str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(PRIMARY_PORT), "-U", "postgres",
-                    "-D", str(replica), "-R", "-X", "stream")
+                    # A fast checkpoint: the default spreads it over checkpoint_timeout (minutes).
+                    "-D", str(replica), "-R", "-X", "stream", "--checkpoint=fast")
         start(replica, REPLICA_PORT)
         yield primary, replica
     finally:
