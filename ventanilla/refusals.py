@@ -150,6 +150,10 @@ def check_body(request: HttpRequest) -> None:
             # Django reads form-encoded bodies as UTF-8 only (HTML's rule for this content type).
             raise bad_encoding("UTF-8")
         _check_urlencoded(request.body, charset)
+    if multipart and 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        # Keep the raw bytes of a small multipart body: a view that checks a signature over the body
+        # (the SMS gateway's webhook) can still read it after the form is parsed. Large uploads stream.
+        request.body  # noqa: B018
     try:
         post = request.POST
         request.FILES  # noqa: B018 - parsing here is the point: errors surface now, not in a view

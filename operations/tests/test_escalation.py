@@ -16,7 +16,13 @@ from .helpers import file_flood
 
 
 def notifications():
-    return list(OpsEvent.objects.filter(kind="notification").values_list("payload", flat=True))
+    """What reached the notifications outbox for staff (the escalation goes through notify_staff)."""
+    from notifications.models import Message
+
+    return [
+        {"user": user, "subject": subject}
+        for user, subject in Message.objects.filter(kind=Message.Kind.STAFF).order_by("pk").values_list("recipient_user", "subject")
+    ]
 
 
 def test_an_unacknowledged_alert_escalates_after_its_severitys_minutes(ops, settings):

@@ -4,6 +4,7 @@ from cases.models import Case
 from transparency.jobs import publish_month
 from transparency.models import PublishedMonth
 from transparency.tests.dataset import at, build_month
+from backoffice.testing import login_verified
 from ventanilla.testing import PASSWORD
 
 
@@ -11,7 +12,7 @@ def test_an_administrator_republishes_a_month_with_a_note(world, client):
     data = build_month(world)
     first = publish_month(2026, 3)
     Case.objects.filter(pk=data.cases["W6"].pk).update(state="resolved", resolved_at=at(3, 23))
-    client.login(username="root", password=PASSWORD)
+    login_verified(client, world.admin)  # the admin requires the second factor
     url = "/admin/transparency/publishedmonth/"
 
     asked = client.post(url, {"action": "republish", "_selected_action": [first.pk]})
