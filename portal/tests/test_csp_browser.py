@@ -20,11 +20,11 @@ def test_the_report_journey_runs_under_the_policy_without_violations(page, live_
     page.get_by_role("button", name="Continuar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Basura no recogida")
     # GOV.UK Frontend started from govuk-init.js: the character count is live.
-    page.wait_for_function("document.body.classList.contains('govuk-frontend-supported')")
+    page.wait_for_function("() => document.body.classList.contains('govuk-frontend-supported')")
     page.get_by_label("¿Qué está pasando?").fill("Basura.")
     expect(page.locator(".govuk-character-count__status")).to_contain_text("Le quedan")
     page.get_by_role("button", name="Marcar el lugar en un mapa").click()
-    page.wait_for_function("window.ventanillaMap && window.ventanillaMap.map !== null")
+    page.wait_for_function("() => window.ventanillaMap && window.ventanillaMap.map !== null")
 
     assert violations == []
 
