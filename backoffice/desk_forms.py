@@ -17,7 +17,7 @@ from cases.validation import NewCase
 from catalog.models import Procedure
 from entities.models import District, Entity
 
-from .desk_services import MAX_SERVICE_LEVEL_DAYS, TOPIC_MAX_LENGTH, console_categories
+from .desk_services import MAX_SERVICE_LEVEL_DAYS, PROCEDURE_FIELDS, TOPIC_MAX_LENGTH, console_categories
 
 ATTRIBUTE_PREFIX = "attribute__"
 
@@ -278,25 +278,8 @@ class ProcedureForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = Procedure
-        fields = [
-            "name",
-            "name_en",
-            "summary",
-            "summary_en",
-            "who_may_apply",
-            "requirements",
-            "documents",
-            "steps",
-            "cost",
-            "cost_notes",
-            "duration",
-            "online_url",
-            "phone",
-            "legal_basis",
-            "source_url",
-            "last_reviewed",
-            "active",
-        ]
+        # The fields a supervisor edits, listed once beside the service that saves them.
+        fields = list(PROCEDURE_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -31,7 +30,7 @@ from ..forms import (
     ResolveForm,
     TransferForm,
 )
-from ..models import ContactAccess
+from ..desk_services import record_contact_access
 from ..moderation import suggest_redaction
 
 
@@ -128,7 +127,7 @@ def show_contact(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, _("You may not see the reporter's contact for this case."))
         return render_case(request, case, status=403)
     contact = CaseContact.objects.filter(case=case).first()
-    ContactAccess.objects.create(case=case, user=request.user, entity=case.entity, created_at=timezone.now())
+    record_contact_access(case, request.user)
     response = render_case(request, case, contact=contact or False)
     response["Cache-Control"] = "no-store"
     return response
