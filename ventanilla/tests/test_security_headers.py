@@ -107,7 +107,12 @@ def test_over_tls_the_site_sends_hsts_and_redirects_plain_http(world, settings):
 
 
 def production_env(tmp_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DEBUG", "DATABASE_URL", "REDIS_URL"))}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' fixtures in this process; a deployment never has it.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     env.update(
         VENTANILLA_TESTING="0",
         DEBUG="0",
