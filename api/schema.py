@@ -21,3 +21,16 @@ SCHEMA_SETTINGS = {
         "RejectionReasonEnum": "cases.models.RejectionReason",
     },
 }
+
+
+def document_request_refusals(result, generator, request, public):
+    """Every operation may answer 400 before its view runs: ventanilla/refusals.py refuses a NUL character
+    in the path or query, a malformed body or a bad encoding, in JSON with a `code`. Documented once here
+    so that clients (and the contract test) know it."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault(
+                    "400", {"description": "The request could not be read (malformed body or query): a JSON error with `code`."}
+                )
+    return result

@@ -334,6 +334,8 @@ SPECTACULAR_SETTINGS = {
     # The docs page (/api/v1/docs/) loads Swagger UI from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Every operation documents the refusals that come before its view (api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.document_request_refusals"],
     # The deploy check would generate a schema with these global settings, which is not the schema we
     # publish (api/schema.py passes its own). The published one is generated under production settings,
     # failing on any warning, in ventanilla/tests/test_security_headers.py.
