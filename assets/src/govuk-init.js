@@ -7,5 +7,16 @@
   document.body.classList.add("js-enabled");
   if (!("noModule" in HTMLScriptElement.prototype)) return;
   document.body.classList.add("govuk-frontend-supported");
-  import(script.getAttribute("data-govuk-frontend")).then(function (govuk) { govuk.initAll(); });
+  import(script.getAttribute("data-govuk-frontend")).then(function (govuk) {
+    govuk.initAll();
+    // On a slow phone the module can arrive after the citizen has already put the cursor in a
+    // text box. The character count starts watching the text on "focus", which has then been
+    // missed, so its "you have N characters remaining" would stay frozen until the box is left
+    // and entered again. Replay the focus it missed (without moving the real focus or closing
+    // the phone's keyboard).
+    var active = document.activeElement;
+    if (active && active.classList && active.classList.contains("govuk-js-character-count")) {
+      active.dispatchEvent(new FocusEvent("focus"));
+    }
+  });
 })();

@@ -76,6 +76,31 @@ def test_a_citizen_reports_with_a_photo_and_a_pin_on_the_map(page, live_server, 
     assert any("tile" in url for url in offline), "the map asked for tiles, and they failed"
 
 
+def test_the_character_count_follows_text_typed_before_the_page_finished_loading(
+    page, live_server, transactional_world, offline
+):
+    """On a slow phone the citizen can be in the text box before GOV.UK Frontend's module has
+    arrived; text that then comes without key presses (pasted, dictated, autofilled) must still
+    update the count."""
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route("**/govuk-frontend.min.js", hold)
+    page.goto(live_server.url + "/reportar/BASURA-NO-RECOGIDA/")
+    description = page.get_by_label("¿Qué está pasando?")
+    description.focus()
+    while not held:
+        page.wait_for_timeout(50)
+    page.unroute("**/govuk-frontend.min.js")
+    held[0].continue_()
+    status = page.locator(".govuk-character-count__status")
+    expect(status).to_contain_text("Le quedan 4000 caracteres")
+    page.keyboard.insert_text("Hace una semana que no pasa el carro de la basura.")
+    expect(status).to_contain_text("Le quedan 3950 caracteres")
+
+
 def test_use_my_location_places_the_report(page, live_server, transactional_world, offline):
     page.context.grant_permissions(["geolocation"], origin=live_server.url)
     page.context.set_geolocation({"latitude": DAVID[0], "longitude": DAVID[1]})
