@@ -71,7 +71,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from cases.generator_store import generate_cases
+    from demodata.store import generate_cases
     from cases.models import Case, CaseContact, Category
     from entities.models import Entity, Membership
 

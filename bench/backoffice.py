@@ -56,7 +56,7 @@ def prepare(cases: int, open_cases: int):
     from django.core.management import call_command
     from django.db import connection
 
-    from cases.generator_store import generate_cases
+    from demodata.store import generate_cases
     from cases.models import OPEN_STATES, Case, Category
     from entities.models import Entity, Membership
     from ventanilla.testing import make_user

@@ -323,6 +323,16 @@ def reassign(case: Case, actor: Actor, assignee) -> Case:
     return locked
 
 
+def _recategorise(locked: Case, category) -> object:
+    """Put the case in its new category, with the due date the new category's service level gives,
+    counted from the case's receipt (the citizen waited from then, not from the correction). Returns
+    the previous category. Used by the back office's change of category and by triage."""
+    previous = locked.category
+    locked.category = category
+    locked.due_at = WorkCalendar().due_at(locked.created_at, category.sla_business_days)
+    return previous
+
+
 @transaction.atomic
 def change_category(case: Case, actor: Actor, category, note: str = "") -> Case:
     """Move an open case to another category and route it again (cases.routing). When the new category
@@ -336,10 +346,9 @@ def change_category(case: Case, actor: Actor, category, note: str = "") -> Case:
         raise ValidationError({"category": _("Choose another active category.")})
     if category.sensitive != locked.category.sensitive:
         raise ValidationError({"category": _("A case cannot move between sensitive and ordinary categories.")})
-    previous_category, previous_entity, from_state = locked.category, locked.entity, locked.state
+    previous_entity, from_state = locked.entity, locked.state
     decision = route_case(category, locked.district, procedure=locked.procedure)
-    locked.category = category
-    locked.due_at = WorkCalendar().due_at(locked.created_at, category.sla_business_days)
+    previous_category = _recategorise(locked, category)
     if decision.entity != previous_entity:
         locked.transfer(to_entity=decision.entity)  # the FSM transition: back to the new entity's intake
     locked.save()
@@ -439,9 +448,8 @@ def triage_route(case: Case, *, category, entity: Entity | None = None, actor: A
         if not entity.active or entity.is_contact_center:
             raise ValidationError({"entity": _("Choose another active entity.")})
         reason = "manual_transfer"
-    previous_category, previous_entity, from_state = locked.category, locked.entity, locked.state
-    locked.category = category
-    locked.due_at = WorkCalendar().due_at(locked.created_at, category.sla_business_days)
+    previous_entity, from_state = locked.entity, locked.state
+    previous_category = _recategorise(locked, category)
     locked.transfer(to_entity=entity)
     locked.save()
     if previous_category.pk != category.pk:
