@@ -7,9 +7,6 @@ from collections import defaultdict
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category, CategoryAttribute, Channel
@@ -17,6 +14,7 @@ from cases.validation import NewCase
 from catalog.models import Procedure
 from entities.models import District, Entity
 
+from .widgets import FastSelect
 from .desk_services import MAX_SERVICE_LEVEL_DAYS, PROCEDURE_FIELDS, TOPIC_MAX_LENGTH, console_categories
 
 ATTRIBUTE_PREFIX = "attribute__"
@@ -37,32 +35,6 @@ def _district_choices() -> list:
 
 class TelInput(forms.TextInput):
     input_type = "tel"
-
-
-class FastSelect(forms.Select):
-    """A select whose options are written in Python. Django renders each option through its own template
-    (a fraction of a millisecond each); the console has some 300 options (districts, entities), which made
-    template work most of the page's time."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html("<select name=\"{}\"{}>", widget["name"], flatatt(widget["attrs"]))]
-        for group, options, _index in widget["optgroups"]:
-            if group:
-                parts.append(format_html("<optgroup label=\"{}\">", group))
-            for option in options:
-                parts.append(
-                    format_html(
-                        "<option value=\"{}\"{}>{}</option>",
-                        option["value"],
-                        mark_safe(" selected") if option["selected"] else "",
-                        option["label"],
-                    )
-                )
-            if group:
-                parts.append(mark_safe("</optgroup>"))
-        parts.append(mark_safe("</select>"))
-        return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every option label and value above is escaped before it is joined
 
 
 WIDGET_CLASSES = {

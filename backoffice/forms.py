@@ -13,10 +13,12 @@ from entities.models import District, Entity
 
 from .answer_templates import validate_template_body
 from .models import AnswerTemplate
+from .widgets import FastSelect
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
+    FastSelect: "govuk-select",
     forms.SelectMultiple: "govuk-select",
     forms.CheckboxInput: "govuk-checkboxes__input",
     forms.PasswordInput: "govuk-input",
@@ -28,6 +30,11 @@ class GovukForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                # The same select, written in Python (see FastSelect): the queue and case pages carry
+                # selects of every entity, category and district, and option templates were most of
+                # their time. The form's own copy of the widget changes, not the declared field.
+                field.widget.__class__ = FastSelect
             css = next((c for kind, c in WIDGET_CLASSES.items() if type(field.widget) is kind), "govuk-input")
             field.widget.attrs.setdefault("class", css)
 

@@ -410,11 +410,13 @@ def moderate(case: Case, actor: Actor, public_description: str, hide_attachments
 def followers_of(case: Case):
     """The contacts that should hear about the case: its own reporter's and those of the cases rejected as
     its duplicates (the original's resolution reaches them too). Never anonymous ones or stopped ones."""
-    from django.db.models import Q
-
+    # The merged cases first, by the duplicate_of index, then their contacts by case: one OR across the
+    # join made PostgreSQL scan every contact and case (1.3 s per resolution at a million cases).
+    merged = Case.objects.filter(
+        duplicate_of=case, state=State.REJECTED, rejection_reason=RejectionReason.DUPLICATE
+    ).values_list("pk", flat=True)
     return CaseContact.objects.filter(
-        Q(case=case)
-        | Q(case__duplicate_of=case, case__state=State.REJECTED, case__rejection_reason=RejectionReason.DUPLICATE),
+        case_id__in=[case.pk, *merged],
         case__is_anonymous=False,
         messages_stopped_at__isnull=True,
     ).order_by("pk")
