@@ -82,7 +82,11 @@ def notify_contact(
     if case.is_anonymous:
         return []
     if contact is None:
-        contact = CaseContact.objects.filter(case=case).first()
+        try:
+            # The intake has just created the contact on this same case object: no query then.
+            contact = case.contact
+        except CaseContact.DoesNotExist:
+            return []
     if contact is None or contact.messages_stopped_at is not None:
         return []
     channels = contact_channels(contact, case)
