@@ -289,6 +289,10 @@ class Case(models.Model):
                 name="case_open_category",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
+            # The published figures (transparency/figures.py): a month's resolutions, and rejected cases by
+            # when they were closed. Partial, so intake never writes them (a new case has neither).
+            models.Index(fields=["resolved_at"], name="case_resolved_at", condition=models.Q(resolved_at__isnull=False)),
+            models.Index(fields=["rejection_reason", "closed_at"], name="case_rejected_closed", condition=~models.Q(rejection_reason="")),
         ]
         constraints = [
             models.UniqueConstraint(

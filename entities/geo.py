@@ -63,7 +63,7 @@ def locate(lat: float, lon: float) -> Location:
         max_lat__gte=lat - tolerance,
         min_lon__lte=lon + tolerance,
         max_lon__gte=lon - tolerance,
-    ).select_related("province")
+    ).select_related("province").defer("geometry")  # the polygons come from the cache above, not per request
     nearest: tuple[float, District] | None = None
     for district in candidates:
         geom, prep = geometries.get(district.pk, (None, None))

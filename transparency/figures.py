@@ -26,7 +26,7 @@ from backoffice.models import InformationContact
 from cases.models import ONLINE_CHANNELS, OPEN_STATES, Case, CaseEvent, Category, Channel, RejectionReason, State, SurveyResponse
 from entities.models import Entity
 
-from .calendar import business_index, fill_calendar
+from .calendar import business_index, calendar_indices, fill_calendar
 
 SDG_ATTRIBUTES = SurveyResponse.SDG_ATTRIBUTES
 DONE = [State.RESOLVED, State.CLOSED]
@@ -137,8 +137,9 @@ class MonthComputation:
         plain = cases.filter(rejection_reason="")
         duplicates = cases.filter(rejection_reason=RejectionReason.DUPLICATE).annotate(fc=figures_closed_at())
         resolved = _window(plain.filter(state__in=DONE), "resolved_at", start, end).annotate(fc=F("resolved_at"))
+        calendar = calendar_indices()
         for closed in (resolved, _window(duplicates, "fc", start, end)):
-            closed = closed.annotate(days=business_index("fc") - business_index("created_at"))
+            closed = closed.annotate(days=business_index("fc", calendar) - business_index("created_at", calendar))
             rows = closed.values("days", **cell).annotate(closed=Count("id"), closed_within_sla=Count("id", filter=Q(fc__lte=F("due_at"))))
             for row in rows:
                 tally = self.cells[(row["e"], row["c"])]
@@ -238,6 +239,10 @@ def compute_month(year: int, month: int, *, now: dt.datetime | None = None) -> d
             # These are a handful of one-off aggregations: compiling them (JIT) costs more than it saves.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
+                # The default cost of a random read (4) is that of a spinning disk: with it the planner
+                # joins the month's surveys to a sequential scan of every case (1.2 s at a million
+                # cases) rather than look their cases up by key (0.2 s). 1.1 is the usual value for SSDs.
+                cursor.execute("SET LOCAL random_page_cost = 1.1")
         return _compute_month(year, month, now)
 
 
