@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,6 +27,7 @@ class MonthFigures:
     provisional: bool
     published: PublishedMonth | None = None
     revisions: list[PublishedMonth] = field(default_factory=list)
+    computed_at: dt.datetime | None = None  # provisional figures: when they were computed
 
     @property
     def first_day(self) -> dt.date:
@@ -68,8 +71,26 @@ def month_figures(year: int, month: int, now: dt.datetime | None = None) -> Mont
     start, _end = month_bounds(year, month)
     if start > now:
         return None
-    data = compute_month(year, month, now=now)
-    return MonthFigures(year=year, month=month, national=data["national"], entities=data["entities"], provisional=True)
+    data = provisional_month(year, month, now)
+    return MonthFigures(
+        year=year, month=month, national=data["national"], entities=data["entities"], provisional=True,
+        computed_at=dt.datetime.fromisoformat(data["computed_at"]),
+    )
+
+
+def provisional_month(year: int, month: int, now: dt.datetime) -> dict[str, Any]:
+    """The month in progress, computed at most every TRANSPARENCY_PROVISIONAL_SECONDS and kept in the
+    shared cache meanwhile: at a million cases one computation takes seconds of database time, and a
+    public page that did it on every view would be slow for readers and an easy way to load the server.
+    The page says when the figures were computed."""
+    seconds = settings.TRANSPARENCY_PROVISIONAL_SECONDS
+    key = f"transparency:provisional:{year:04d}-{month:02d}"
+    data = cache.get(key) if seconds else None
+    if data is None:
+        data = compute_month(year, month, now=now)
+        if seconds:
+            cache.set(key, {k: data[k] for k in ("national", "entities", "computed_at")}, timeout=seconds)
+    return data
 
 
 def latest_figures() -> MonthFigures:

@@ -415,6 +415,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ventanilla@localhost"
 # Published figures (transparency/): entities with fewer closed cases in a month are listed, not ranked;
 # the open-data licence; optional publication to a CKAN portal (empty URL = off).
 TRANSPARENCY_MIN_CLOSED = envint("TRANSPARENCY_MIN_CLOSED", 10)
+# How long the month in progress (provisional figures) is served from the cache before it is computed
+# again. 0 computes on every view: the test suite's default, so that a test sees the cases it just wrote.
+TRANSPARENCY_PROVISIONAL_SECONDS = envint("TRANSPARENCY_PROVISIONAL_SECONDS", 0 if TESTING else 600)
 TRANSPARENCY_LICENSE_URL = envstr("TRANSPARENCY_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/")
 TRANSPARENCY_PUBLISHER = envstr("TRANSPARENCY_PUBLISHER", "Ventanilla 311")
 TRANSPARENCY_CKAN_URL = os.environ.get("TRANSPARENCY_CKAN_URL", "")

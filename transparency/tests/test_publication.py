@@ -119,3 +119,23 @@ def test_the_methodology_page_states_the_threshold(world, client, settings):
     assert page.status_code == 200 and b"12" in page.content
 
 
+
+
+def test_the_provisional_month_is_computed_again_only_when_its_cache_expires(world, client, settings):
+    from django.core.cache import cache
+
+    from ventanilla.testing import new_case
+
+    settings.TRANSPARENCY_PROVISIONAL_SECONDS = 600
+    cache.clear()
+    now = timezone.localtime()
+    url = f"/transparencia/{now.year:04d}/{now.month:02d}"
+    before = client.get(url + ".json").json()["national"]["received"]
+
+    new_case(world)
+    page = client.get(url + "/")
+    assert client.get(url + ".json").json()["national"]["received"] == before  # served from the cache
+    assert b"data-computed-at" in page.content and "Calculadas el" in page.content.decode()
+
+    cache.clear()  # what the expiry does
+    assert client.get(url + ".json").json()["national"]["received"] == before + 1
