@@ -26,6 +26,8 @@ from backoffice.models import InformationContact
 from cases.models import ONLINE_CHANNELS, OPEN_STATES, Case, CaseEvent, Category, Channel, RejectionReason, State, SurveyResponse
 from entities.models import Entity
 
+from ventanilla.dbrouter import primary_reads
+
 from .calendar import business_index, calendar_indices, fill_calendar
 
 SDG_ATTRIBUTES = SurveyResponse.SDG_ATTRIBUTES
@@ -234,7 +236,8 @@ def rank_entities(rows: list[dict[str, Any]], min_closed: int) -> None:
 def compute_month(year: int, month: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """All the figures of one month, as plain data (what a publication freezes)."""
     now = now or timezone.now()
-    with transaction.atomic():
+    # On the primary, in one transaction: the computation writes the calendar it then reads.
+    with primary_reads(), transaction.atomic():
         if connection.vendor == "postgresql":
             # These are a handful of one-off aggregations: compiling them (JIT) costs more than it saves.
             with connection.cursor() as cursor:

@@ -14,12 +14,14 @@ import json
 from typing import Any, Iterable, Iterator
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import F, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from cases.models import OPEN_STATES, Case
+
+from ventanilla.dbrouter import reading_database
 
 from .figures import month_bounds
 from .labels import CASE_COLUMNS
@@ -138,8 +140,8 @@ COPY_SELECT = f"""SELECT number_, category_code, category_name, entity_code, ent
  satisfaction, CASE WHEN source_ <> '' THEN 'true' ELSE 'false' END, lat_, lon_ FROM ({{query}}) AS published"""
 
 
-def postgres_csv(year: int | None = None, month: int | None = None) -> Iterator[bytes]:
-    cases = Case.objects.public().filter(category__sensitive=False)
+def postgres_csv(year: int | None = None, month: int | None = None, using: str = "default") -> Iterator[bytes]:
+    cases = Case.objects.using(using).public().filter(category__sensitive=False)
     if year and month:
         start, end = month_bounds(year, month)
         cases = cases.filter(created_at__gte=start, created_at__lt=end)
@@ -147,7 +149,7 @@ def postgres_csv(year: int | None = None, month: int | None = None) -> Iterator[
     open_states = [str(state) for state in OPEN_STATES]
     statement = "COPY (" + COPY_SELECT.format(query=query) + ") TO STDOUT WITH (FORMAT csv)"
     yield (",".join(COLUMNS) + "\r\n").encode()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
         # Times in the jurisdiction's offset, as `rows()` writes them; the connection's own time zone (the
         # one Django reads timestamps in) is put back even when an outer transaction goes on.
         cursor.execute("SELECT current_setting('TimeZone')")
@@ -164,10 +166,13 @@ def postgres_csv(year: int | None = None, month: int | None = None) -> Iterator[
 
 def streamed(fmt: str, filename: str, year: int | None = None, month: int | None = None) -> StreamingHttpResponse:
     content_type, render = FORMATS[fmt]
-    if fmt == "csv" and connection.vendor == "postgresql":
-        content = postgres_csv(year, month)
+    # The file is written after the view has returned, outside its `replica_reads` block: the database
+    # is chosen now, while the view still asks for the replica (ventanilla/dbrouter.py).
+    using = reading_database()
+    if fmt == "csv" and connections[using].vendor == "postgresql":
+        content = postgres_csv(year, month, using=using)
     else:
-        content = render(rows(published_cases(year, month)))
+        content = render(rows(published_cases(year, month).using(using)))
     response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from entities.models import Entity
+from ventanilla.dbrouter import replica_view
 
 from .labels import PERFORMANCE_FIELDS, SDG_LABELS, SORT_KEYS, TABLE_COLUMNS, performance_row
 from .reading import MonthFigures, entity_categories, entity_trend, latest_figures, month_figures
@@ -57,11 +58,13 @@ def _table_context(request: HttpRequest, figures: MonthFigures) -> dict:
 
 
 @require_GET
+@replica_view
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "transparency/month.html", _table_context(request, latest_figures()) | {"is_latest": True})
 
 
 @require_GET
+@replica_view
 def month(request: HttpRequest, year: str, month: str) -> HttpResponse:
     figures = _month_or_404(year, month)
     revision = request.GET.get("revision")
@@ -81,6 +84,7 @@ def _performance_rows(figures: MonthFigures) -> list[dict]:
 
 
 @require_GET
+@replica_view
 def month_csv(request: HttpRequest, year: str, month: str) -> HttpResponse:
     figures = _month_or_404(year, month)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -92,6 +96,7 @@ def month_csv(request: HttpRequest, year: str, month: str) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def month_json(request: HttpRequest, year: str, month: str) -> JsonResponse:
     figures = _month_or_404(year, month)
     published = figures.published
@@ -116,6 +121,7 @@ def month_json(request: HttpRequest, year: str, month: str) -> JsonResponse:
 
 
 @require_GET
+@replica_view
 def entity(request: HttpRequest, code: str) -> HttpResponse:
     trend = entity_trend(code)
     if not trend:
@@ -144,6 +150,7 @@ def entity(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def methodology(request: HttpRequest) -> HttpResponse:
     from django.conf import settings
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import csv
 
 from django.conf import settings
-
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cases.models import Channel
+from ventanilla.dbrouter import replica_view
 
 from . import observatory
 from .dcat import catalog
@@ -25,6 +25,7 @@ def _absolute(request: HttpRequest):
 
 
 @require_GET
+@replica_view
 def data_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -39,11 +40,13 @@ def data_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def cases_csv(request: HttpRequest) -> StreamingHttpResponse:
     return streamed("csv", "casos.csv")
 
 
 @require_GET
+@replica_view
 def month_cases(request: HttpRequest, year: str, month: str, fmt: str) -> StreamingHttpResponse:
     if not 1 <= int(month) <= 12 or fmt not in ("csv", "json", "geojson"):
         raise Http404
@@ -51,11 +54,13 @@ def month_cases(request: HttpRequest, year: str, month: str, fmt: str) -> Stream
 
 
 @require_GET
+@replica_view
 def catalog_jsonld(request: HttpRequest) -> JsonResponse:
     return JsonResponse(catalog(_absolute(request)), content_type="application/ld+json", json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
+@replica_view
 def observatory_page(request: HttpRequest) -> HttpResponse:
     data = observatory.series()
     key, categories = observatory.top_categories()
@@ -92,6 +97,7 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def observatory_csv(request: HttpRequest, chart: str) -> HttpResponse:
     data = observatory.series()
     if chart == "canales":

@@ -37,6 +37,19 @@ class replica_reads(ContextDecorator):
         return False
 
 
+class primary_reads(ContextDecorator):
+    """Within this block reads go to the primary even inside a replica block: work that writes and then
+    reads what it wrote in one transaction (computing a month writes its calendar first)."""
+
+    def __enter__(self):
+        self._token = _wanted.set(False)
+        return self
+
+    def __exit__(self, *exc):
+        _wanted.reset(self._token)
+        return False
+
+
 class _Health:
     def __init__(self) -> None:
         self.lock = threading.Lock()
