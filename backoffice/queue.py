@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -67,11 +68,21 @@ def with_state(cases: QuerySet, state: str) -> QuerySet:
 def state_counts(cases: QuerySet) -> list[tuple[str, str, int, bool]]:
     """(state, label, count, capped) per open state; each count reads at most COUNT_CAP + 1 rows. Closed
     states are history (always "more than 1,000" in a working entity) and are not counted on every view."""
-    rows = []
-    for value, label in [(s.value, s.label) for s in OPEN_STATES]:
-        n = cases.filter(state=value).order_by().values("pk")[: COUNT_CAP + 1].count()
-        rows.append((value, label, min(n, COUNT_CAP), n > COUNT_CAP))
-    return rows
+    # One statement: each state's capped subquery, counted together (five round trips were a tenth of
+    # the queue page's database time).
+    parts, params = [], []
+    for state in OPEN_STATES:
+        sql, part_params = cases.filter(state=state.value).order_by().values("state")[: COUNT_CAP + 1].query.sql_with_params()
+        parts.append(f"SELECT state FROM ({sql}) AS s{len(parts)}")  # noqa: S608 - Django-compiled SQL, values are parameters
+        params.extend(part_params)
+    statement = f"SELECT state, COUNT(*) FROM ({' UNION ALL '.join(parts)}) AS capped GROUP BY state"  # noqa: S608 - as above
+    with connections[cases.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        counted = dict(cursor.fetchall())
+    return [
+        (state.value, state.label, min(counted.get(state.value, 0), COUNT_CAP), counted.get(state.value, 0) > COUNT_CAP)
+        for state in OPEN_STATES
+    ]
 
 
 @dataclass
