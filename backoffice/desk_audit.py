@@ -1,6 +1,6 @@
-"""The audit pages' reading: django-simple-history records of cases, categories, procedures and
-memberships, and the contact access log. Administrators read every entity's, supervisors their
-entity's. Sensitive complaints stay out for everyone: only the oversight body sees those."""
+"""The audit pages' reading: django-simple-history records of cases, categories, procedures,
+memberships and answer templates, and the contact access log. Administrators read every entity's,
+supervisors their entity's. Sensitive complaints stay out for everyone: only the oversight body sees those."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from entities.models import Membership
 
 from .desk_queries import encode_cursor
 from .desk_queries import parse_cursor as _cursor
-from .models import ContactAccess
+from .models import AnswerTemplate, ContactAccess
 
 PAGE_SIZE = 50
 
@@ -26,6 +26,7 @@ AUDITED = {
     "categories": (_("Categories"), Category, "owner_id"),
     "procedures": (_("Procedures"), Procedure, "entity_id"),
     "memberships": (_("Memberships"), Membership, "entity_id"),
+    "answer_templates": (_("Answer templates"), AnswerTemplate, "category__owner_id"),
 }
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
@@ -52,6 +53,8 @@ def history_records(kind: str, entity_ids: list[int] | None) -> QuerySet:
     records = model.history.select_related("history_user")
     if entity_ids is not None:
         records = records.filter(**{f"{entity_column}__in": entity_ids})
+    if model is AnswerTemplate:
+        records = records.select_related("category")
     if model is Case:
         records = records.exclude(category_id__in=Category.objects.filter(sensitive=True).values("pk"))
     return records.order_by("-history_date", "-history_id")
@@ -64,6 +67,8 @@ def label_of(kind: str, record) -> str:
         return f"{record.code} · {record.name_es}"
     if kind == "procedures":
         return record.name
+    if kind == "answer_templates":
+        return f"{record.category.code if record.category else '—'} · {record.title} ({record.language})"
     user = record.user if record.user_id else None
     return f"{user.username if user else '—'} · {Membership.Role(record.role).label} · {record.entity.short_name if record.entity_id else '—'}"
 
@@ -76,6 +81,8 @@ def audit_page(kind: str, entity_ids: list[int] | None, *, search: str = "", bef
         records = records.filter(Q(slug=search) | Q(name__icontains=search))
     elif search and kind == "categories":
         records = records.filter(code__iexact=search)
+    elif search and kind == "answer_templates":
+        records = records.filter(Q(category__code__iexact=search) | Q(title__icontains=search))
     if kind == "memberships":
         records = records.select_related("user", "entity")
     cursor = _cursor(before)

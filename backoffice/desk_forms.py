@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category, CategoryAttribute, Channel
@@ -14,6 +15,7 @@ from cases.validation import NewCase
 from catalog.models import Procedure
 from entities.models import District, Entity
 
+from .answer_templates import answerable_states, validate_template
 from .widgets import FastSelect
 from .desk_services import MAX_SERVICE_LEVEL_DAYS, PROCEDURE_FIELDS, TOPIC_MAX_LENGTH, console_categories
 
@@ -200,6 +202,51 @@ class ServiceLevelForm(GovukFormMixin, forms.Form):
         max_value=MAX_SERVICE_LEVEL_DAYS,
         error_messages={"required": _("Give a number of business days."), "invalid": _("Give a whole number of days.")},
     )
+
+
+class AnswerTemplateForm(GovukFormMixin, forms.Form):
+    """A category's answer template on the supervisors' page. Every rule (title, length, placeholders,
+    language, state, a repeated title) is `answer_templates.validate_template`'s, which `clean` calls and
+    `save_template` calls again under the row lock: the page, the admin and a script refuse the same
+    things with the same words."""
+
+    title = forms.CharField(
+        label=_("Title"), required=False, help_text=_("What members choose from on the case page, e.g. “Collected”.")
+    )
+    language = forms.CharField(label=_("Language"), required=False, widget=forms.Select(choices=settings.LANGUAGES))
+    state = forms.CharField(label=_("Offered while the case is"), required=False, widget=forms.Select)
+    body = forms.CharField(
+        label=_("Answer"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"}),
+        help_text=_("The public answer the citizen receives. The member can edit it before sending."),
+    )
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, category, template=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.category, self.template = category, template
+        self.fields["state"].widget.choices = [("", _("Any state"))] + [(state.value, state.label) for state in answerable_states()]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data.update(validate_template(category=self.category, template=self.template, **self.template_fields(data)))
+        except ValidationError as error:
+            self.add_service_errors(error)
+        return data
+
+    def template_fields(self, data: dict | None = None) -> dict:
+        data = self.cleaned_data if data is None else data
+        return {name: data.get(name) or "" for name in ("title", "body", "language", "state")}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        by_field = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.error_list}
+        for name, errors in by_field.items():
+            target = name if name in self.fields else None
+            for item in errors:
+                self.add_error(target, ValidationError(message_of(item), code=item.code))
 
 
 class TriageRouteForm(CaseErrorsMixin, forms.Form):

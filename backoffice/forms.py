@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Category, Channel, RejectionReason, State
 from entities.models import District, Entity
 
-from .answer_templates import validate_template_body
-from .models import AnswerTemplate
 from .widgets import FastSelect
 
 WIDGET_CLASSES = {
@@ -181,16 +179,3 @@ class BulkForm(GovukForm):
         self.fields["entity"].queryset = Entity.objects.active().only("code", "name", "acronym").order_by("name")
         # The numbers are checked against what the user may see after validation, not as fixed choices.
         self.fields["cases"].valid_value = lambda value: isinstance(value, str) and len(value) <= 16
-
-
-class AnswerTemplateForm(forms.ModelForm):
-    """What the supervisors' editing page (backoffice-desk) uses: the body's placeholders are validated."""
-
-    class Meta:
-        model = AnswerTemplate
-        fields = ["category", "state", "title", "body", "language"]
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        validate_template_body(body)
-        return body

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cases.models import Channel
 
@@ -58,7 +59,9 @@ class InformationContact(models.Model):
 
 class AnswerTemplate(models.Model):
     """A ready answer for a category (optionally only for one state), in one language. Placeholders are
-    listed in backoffice.answer_templates.PLACEHOLDERS; the body is validated there before it is saved."""
+    listed in backoffice.answer_templates.PLACEHOLDERS; the body is validated there before it is saved.
+    Supervisors edit them (`/oficina/supervision/categorias/<code>/respuestas/`); every change is kept by
+    django-simple-history with the member who made it, and read on the audit page."""
 
     category = models.ForeignKey(
         "cases.Category", on_delete=models.CASCADE, related_name="answer_templates", verbose_name=_("category")
@@ -70,6 +73,7 @@ class AnswerTemplate(models.Model):
     body = models.TextField(_("answer"), max_length=4000)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="es")
     created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["category", "title", "pk"]
@@ -78,6 +82,13 @@ class AnswerTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def state_label(self) -> str:
+        """The state it is offered in, by name; empty for "any state"."""
+        from cases.models import State
+
+        return State(self.state).label if self.state in State.values else ""
 
 
 class SavedFilter(models.Model):

@@ -3,7 +3,7 @@ Included from `backoffice/urls.py`, namespace `backoffice`."""
 
 from django.urls import path
 
-from .views.desk import agent, audit, catalog, oversight, team, triage
+from .views.desk import agent, answers, audit, catalog, oversight, team, triage
 
 urlpatterns = [
     path("agente/", agent.console, name="desk_console"),
@@ -15,6 +15,13 @@ urlpatterns = [
     path("supervision/vencidos/", team.overdue, name="desk_overdue"),
     path("supervision/categorias/", team.categories, name="desk_categories"),
     path("supervision/categorias/<str:code>/", team.category_settings, name="desk_category"),
+    path("supervision/categorias/<str:code>/respuestas/", answers.answer_templates, name="desk_answer_templates"),
+    path("supervision/categorias/<str:code>/respuestas/<int:pk>/", answers.answer_template, name="desk_answer_template"),
+    path(
+        "supervision/categorias/<str:code>/respuestas/<int:pk>/borrar/",
+        answers.delete_answer_template,
+        name="desk_delete_answer_template",
+    ),
     path("supervision/desactualizados/", team.outdated, name="desk_outdated"),
     path("supervision/tramites/", catalog.procedures, name="desk_procedures"),
     path("supervision/tramites/<slug:slug>/", catalog.edit_procedure, name="desk_procedure"),

@@ -1,6 +1,7 @@
-"""End to end in headless Chromium at a desk's width: sign in with a TOTP code, work a case from received
-to resolved with an answer template, reassign, ask the citizen and see the reply arrive, transfer, mark
-a duplicate and moderate a description."""
+"""End to end in headless Chromium at a desk's width: a supervisor writes an answer template on the
+supervisors' page, a member signs in with a TOTP code and works a case from received to resolved with
+that template, reassign, ask the citizen and see the reply arrive, transfer, mark a duplicate and
+moderate a description."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from backoffice.testing import current_code, device_for, login_verified
 from cases.models import Case, State
 from cases.services import Actor, transition
 from ventanilla.browser import axe_violations, describe_violations
-from ventanilla.testing import PASSWORD, SAN_MIGUELITO, new_case
+from ventanilla.testing import PASSWORD, SAN_MIGUELITO, make_category, new_case
 
 
 @pytest.fixture
@@ -36,10 +37,44 @@ def open_action(page, name):
     return page.locator(f'[data-action="{name}"]')
 
 
-def test_sign_in_with_totp_and_resolve_a_case_with_a_template(desk, live_server, transactional_world):
+def write_a_template_as_supervisor(browser, live_server, world, category):
+    """The supervisor writes the category's template on the supervisors' page: a wrong placeholder
+    first (the error summary says which), then the right text, previewed and saved."""
+    context = browser.new_context(locale="es-PA", viewport={"width": 1280, "height": 900})
+    page = signed_in(context.new_page(), live_server, world.supervisor)
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/oficina/supervision/categorias/")
+    page.get_by_role("link", name=f"Plantillas de respuesta (0) de {category.name}").click()
+    page.get_by_label("Título").fill("Poda realizada")
+    page.get_by_label("Se ofrece mientras el caso está").select_option(label="En proceso")
+    page.get_by_label("Respuesta", exact=True).fill("Su caso {numero} fue atendido por {institucion}.")
+    page.get_by_role("button", name="Agregar la plantilla").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "{institucion}" in summary.inner_text()
+    assert not AnswerTemplate.objects.exists()
+    page.get_by_label("Respuesta", exact=True).fill("Su caso {numero} fue atendido por {entidad}.")
+    page.get_by_role("button", name="Vista previa").click()
+    assert page.locator("[data-preview]").inner_text().endswith("Su caso 2026-000123 fue atendido por Municipio de San Miguelito.")
+    assert not AnswerTemplate.objects.exists()
+    page.get_by_role("button", name="Agregar la plantilla").click()
+    page.wait_for_selector("[data-message=success]")
+    assert "Poda realizada" in page.locator("#answer-templates").inner_text()
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+    context.close()
+
+
+def test_a_supervisor_writes_a_template_and_a_member_signs_in_with_totp_and_resolves_with_it(
+    desk, browser, live_server, transactional_world
+):
     world = transactional_world
-    case = new_case(world, world.rubbish, point=SAN_MIGUELITO)
-    AnswerTemplate.objects.create(category=world.rubbish, title="Recogida hecha", body="Su caso {numero} fue atendido por {entidad}.", language="es")
+    pruning = make_category("PODA-ARBOLES", world.san_miguelito, name_es="Poda de árboles", name_en="Tree pruning")
+    case = new_case(world, pruning, point=SAN_MIGUELITO, description="Ramas sobre los cables de la calle 3.")
+    write_a_template_as_supervisor(browser, live_server, world, pruning)
+    template = AnswerTemplate.objects.get()
+    assert (template.category, template.state, template.history.get().history_user) == (pruning, "in_progress", world.supervisor)
+
     device = device_for(world.alice)
     page = desk
     page.goto(live_server.url + "/oficina/")
@@ -61,7 +96,9 @@ def test_sign_in_with_totp_and_resolve_a_case_with_a_template(desk, live_server,
     answer.fill(answer.input_value() + " Gracias.")
     resolve.get_by_role("button", name="Resolver el caso").click()
     page.wait_for_selector('[data-state="resolved"]')
-    assert Case.objects.get(pk=case.pk).state == State.RESOLVED
+    resolved = Case.objects.get(pk=case.pk)
+    assert resolved.state == State.RESOLVED
+    assert resolved.events.filter(kind="resolve").get().message == f"Su caso {case.number} fue atendido por Municipio de San Miguelito. Gracias."
     assert "Gracias." in page.locator("[data-timeline]").inner_text()
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from backoffice.answer_templates import render_template_body, save_template, validate_template_body
-from backoffice.forms import AnswerTemplateForm
+from backoffice.desk_forms import AnswerTemplateForm
 from cases.models import CaseContact, RejectionReason, State
 from cases.services import (
     Actor,
@@ -106,8 +106,8 @@ def test_render_fills_the_case_values_in_the_templates_language(world, rubbish):
 
 
 def test_saving_a_template_with_an_unknown_placeholder_is_a_form_error(world):
-    form = AnswerTemplateForm({"category": world.rubbish.pk, "state": "", "title": "T", "body": "Hola {nombre}", "language": "es"})
-    assert not form.is_valid() and "body" in form.errors
+    form = AnswerTemplateForm({"state": "", "title": "T", "body": "Hola {nombre}", "language": "es"}, category=world.rubbish)
+    assert not form.is_valid() and "{nombre}" in form.errors["body"][0]
     with pytest.raises(ValidationError):
         save_template(category=world.rubbish, title="T", body="Hola {nombre}", language="es")
     saved = save_template(category=world.rubbish, title="T", body="Caso {numero}", language="es")

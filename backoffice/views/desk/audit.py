@@ -1,6 +1,6 @@
-"""Audit pages (`/oficina/auditoria/`): the change history of cases, categories, procedures and
-memberships, and the log of who viewed a reporter's contact. Administrators read every entity's;
-supervisors their entity's."""
+"""Audit pages (`/oficina/auditoria/`): the change history of cases, categories, procedures,
+memberships and answer templates, and the log of who viewed a reporter's contact. Administrators
+read every entity's; supervisors their entity's."""
 
 from __future__ import annotations
 

@@ -1,11 +1,13 @@
 """Supervisors' pages (`/oficina/supervision/`): team workload, the overdue list, the settings of the
-categories their entity owns and the open "outdated information" reports. Only supervisors of the
-entity (`Roles.supervisor_entities`); another entity's page is a 404."""
+categories their entity owns (service level here; answer templates in `answers.py`) and the open
+"outdated information" reports. Only supervisors of the entity (`Roles.supervisor_entities`); another
+entity's page is a 404."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -67,15 +69,19 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/desk/overdue.html", context)
 
 
+def _category_rows(entity, bound: ServiceLevelForm | None = None, bound_pk: int | None = None) -> list:
+    """(category with its number of answer templates, its service-level form) for each category the entity owns."""
+    return [
+        (c, bound if c.pk == bound_pk else ServiceLevelForm(initial={"sla_business_days": c.sla_business_days}, prefix=c.code))
+        for c in owned_categories([entity]).annotate(template_count=Count("answer_templates"))
+    ]
+
+
 @staff_required
 @require_safe
 def categories(request: HttpRequest) -> HttpResponse:
     context = _supervision_context(request, "categories")
-    rows = [
-        (c, ServiceLevelForm(initial={"sla_business_days": c.sla_business_days}, prefix=c.code))
-        for c in owned_categories([context["entity"]])
-    ]
-    context.update(rows=rows)
+    context.update(rows=_category_rows(context["entity"]))
     return render(request, "backoffice/desk/categories.html", context)
 
 
@@ -99,11 +105,7 @@ def category_settings(request: HttpRequest, code: str) -> HttpResponse:
             )
             return redirect(target)
     context = _supervision_context(request, "categories", entity=category.owner)
-    rows = [
-        (c, form if c.pk == category.pk else ServiceLevelForm(initial={"sla_business_days": c.sla_business_days}, prefix=c.code))
-        for c in owned_categories([context["entity"]])
-    ]
-    context.update(rows=rows)
+    context.update(rows=_category_rows(context["entity"], form, category.pk))
     return render(request, "backoffice/desk/categories.html", context, status=400)
 
 
