@@ -45,9 +45,23 @@ def admin_login(request, extra_context=None):
     from django.contrib import admin
     from django.contrib.admin import AdminSite
     from django.shortcuts import render
+    from django.urls import reverse
 
     if is_verified(request.user):
         if not request.user.is_superuser:
             return render(request, "backoffice/auth/not_administrator.html", status=403)
         return AdminSite.login(admin.site, request, extra_context)
-    return redirect_to_login(request.GET.get("next") or "/admin/")
+    # In the admin's language: /en/admin/ signs in at /en/oficina/entrar/, /admin/ at /oficina/entrar/.
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), login_url=reverse("backoffice:signin"))
+
+
+def admin_context(each_context):
+    """The admin's pages in the site's language (the admin is mounted inside the language prefixes): "View
+    site" leads to the home page in that language. The language switch is in ventanilla/templates/admin/."""
+
+    def wrapper(request):
+        from ventanilla.layout import localized_path
+
+        return {**each_context(request), "site_url": localized_path("/")}
+
+    return wrapper

@@ -508,7 +508,9 @@ class CaseEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.kind}"
+        # What the admin's timeline shows in each row's first cell: the case and what happened, in the
+        # reader's language (never the stored code). The admin's inline gives every row its case.
+        return f"{self.case.number} · {self.get_kind_display()}"
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
@@ -577,6 +579,9 @@ class SurveyResponse(models.Model):
                 condition=models.Q(satisfaction__gte=1, satisfaction__lte=5), name="survey_satisfaction_1_5"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.case.number  # the admin's "Survey answer: 2026-000001", not "SurveyResponse object (1)"
 
 
 class NonWorkingDay(models.Model):

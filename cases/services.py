@@ -254,6 +254,12 @@ def add_comment(case: Case, actor: Actor, message: str, *, public: bool) -> Case
 class SurveyNotAvailable(Exception):
     """The case is not resolved yet, or its survey was already answered."""
 
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or _("This survey is not available: it was already answered, the case is not resolved, or the time to answer it has passed.")
+        )
+
 
 @transaction.atomic
 def submit_survey(
@@ -262,7 +268,7 @@ def submit_survey(
     """Record the answer. `sdg` holds the optional SDG 16.6.2 part: attribute -> 0 (don't know) .. 4, or None."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.can_be_surveyed():
-        raise SurveyNotAvailable(_("This survey is not available: it was already answered, the case is not resolved, or the time to answer it has passed."))
+        raise SurveyNotAvailable
     if not 1 <= int(satisfaction) <= 5:
         raise ValidationError({"satisfaction": _("Choose a value from 1 to 5.")})
     sdg = {key: value for key, value in (sdg or {}).items() if value is not None}

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TransparencyConfig(AppConfig):
     name = "transparency"
+    verbose_name = _("Published figures")
     default_auto_field = "django.db.models.BigAutoField"

@@ -63,7 +63,7 @@ def banner(site: str) -> str:
             "Ventanilla demo is running:",
             f"  Site (citizens):         {site}/",
             f"  Back office (staff):     {site}/oficina/",
-            f"  Administration:          {site}/admin/",
+            f"  Administration:          {site}/admin/ (in English: {site}/en/admin/)",
             "  Demo accounts and password: docs/demo.md",
             "Stop it with Ctrl+C.",
             "",

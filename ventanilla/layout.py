@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
@@ -56,12 +56,20 @@ def localized_path(path: str, language: str | None = None) -> str:
 
 
 def path_in_language(full_path: str, language: str) -> str:
-    """The same page (query string included) in another language."""
+    """The same page (query string included) in another language. A sign-in page's `next` (a path of this
+    site) moves with it, so that switching language there also switches the page it leads to."""
+    path, _sep, query = full_path.partition("?")
+    if query:
+        params = QueryDict(query, mutable=True)
+        following = params.get("next", "")
+        if following.startswith("/") and not following.startswith("//") and len(params.getlist("next")) == 1:
+            params["next"] = path_in_language(following, language)
+            query = params.urlencode(safe="/")
+            full_path = f"{path}?{query}"
     translated = translate_url(full_path, language)
     if translated != full_path:
         return translated
     # Unnamed URL patterns and 404 pages cannot be reversed; the prefix rule still holds for them.
-    path, _sep, query = full_path.partition("?")
     _current, bare = split_language_prefix(path)
     target = localized_path(bare, language)
     return f"{target}?{query}" if query else target

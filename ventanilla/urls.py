@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 
-from backoffice.access import admin_login, administrators_only
+from backoffice.access import admin_context, admin_login, administrators_only
 from notifications.views import inbound_message
 
 from ventanilla.health import healthz, readyz
@@ -22,6 +22,7 @@ admin.site.login = admin_login
 admin.site.site_header = "Ventanilla"
 admin.site.site_title = _("Ventanilla administration")
 admin.site.index_title = _("Administration")
+admin.site.each_context = admin_context(admin.site.each_context)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -32,12 +33,14 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     # CAP 1.2 intake and feed, sensors' webhook: machines, no language prefix (operations/).
     path("operaciones/", include("operations.machine_urls")),
-    path("admin/", admin.site.urls),
     # The SMS/WhatsApp gateway's webhook: a machine interface, no language prefix.
     path("mensajes/entrante/", inbound_message, name="inbound_message"),
 ]
 
 urlpatterns += i18n_patterns(
+    # The admin follows the site's language like every page for people: /admin/ in Spanish (the address
+    # administrators know), /en/admin/ in English (docs/decisions.md).
+    path("admin/", admin.site.urls),
     path("oficina/", include("backoffice.urls")),
     path("transparencia/", include("transparency.urls")),
     path("tramites/", include("catalog.urls")),

@@ -110,7 +110,7 @@ def test_timeline_and_survey_are_shown_read_only_without_delete_boxes(admin_clie
 
 
 def test_the_admin_shows_translated_labels_and_choices_not_raw_codes(admin_client, case):
-    # The admin lives outside the language prefixes, so it speaks the site's default language (Spanish).
+    # /admin/ is the Spanish address (the default language); /en/admin/ is English (test_admin_language.py).
     html = admin_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
 
     for word in ["Recibido", "Enviado al municipio del distrito", "Línea de tiempo (la escriben solo", "Canal", "Estado de destino"]:

@@ -372,7 +372,21 @@ class ReopenForm(SummaryMixin, forms.Form):
         return required_reply_text(self.cleaned_data.get("reason"), _("Tell us what is still not solved."))
 
 
+class SolvedForm(SummaryMixin, forms.Form):
+    """The survey's first question. For a resolved case it is also the citizen's word on the resolution:
+    "yes" closes the case, "no" leads to the offer to reopen it (portal/journey/views.py)."""
+
+    SOLVED = [("yes", _("Yes")), ("no", _("No"))]
+
+    solved = forms.ChoiceField(
+        choices=SOLVED, error_messages={"required": _("Say whether the problem was solved."),
+                                        "invalid_choice": _("Say whether the problem was solved.")}
+    )
+
+
 class SurveyForm(SummaryMixin, forms.Form):
+    """The rating, after the first question (whose answer the view carries: `SolvedForm`)."""
+
     SATISFACTION = [
         ("5", _("Very satisfied")),
         ("4", _("Satisfied")),
@@ -380,15 +394,9 @@ class SurveyForm(SummaryMixin, forms.Form):
         ("2", _("Dissatisfied")),
         ("1", _("Very dissatisfied")),
     ]
-    SOLVED = [("yes", _("Yes")), ("no", _("No"))]
-
     satisfaction = forms.ChoiceField(
         choices=SATISFACTION, error_messages={"required": _("Choose how satisfied you are."),
                                              "invalid_choice": _("Choose how satisfied you are.")}
-    )
-    solved = forms.ChoiceField(
-        choices=SOLVED, error_messages={"required": _("Say whether the problem was solved."),
-                                        "invalid_choice": _("Say whether the problem was solved.")}
     )
     comment = forms.CharField(required=False, strip=True, widget=forms.Textarea)
     # The optional SDG 16.6.2 part: four points, no neutral option, "don't know" recorded apart.

@@ -25,7 +25,16 @@ from entities.models import District
 from ventanilla.collation import collation_key
 
 from . import services
-from .forms import REPLY_MAX_LENGTH, SURVEY_COMMENT_MAX_LENGTH, LookupForm, ReopenForm, ReplyForm, ReportForm, SurveyForm
+from .forms import (
+    REPLY_MAX_LENGTH,
+    SURVEY_COMMENT_MAX_LENGTH,
+    LookupForm,
+    ReopenForm,
+    ReplyForm,
+    ReportForm,
+    SolvedForm,
+    SurveyForm,
+)
 
 LAST_REPORT_KEY = "journey_last_report"
 
@@ -364,12 +373,122 @@ def track_confirm(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 # --- Survey -----------------------------------------------------------------------------------
+#
+# One question per page (docs/portal.md): "Was the problem solved?" first. For a resolved case that answer is
+# also the citizen's word on the resolution, through the same services as the tracking page's buttons:
+# "yes" closes the case (citizen_confirm_solved), "no" offers to reopen it (citizen_reopen) instead. Then the
+# rating (satisfaction, the SDG 16.6.2 statements, a comment), which records the survey with the first answer.
+# That answer travels in the address of the rating page (?resuelto=si|no): not personal data, no session.
+
+SOLVED_PARAM = "resuelto"
+SOLVED_VALUES = {"si": True, "no": False}
+
+
+def _survey_context(case: Case, **extra) -> dict:
+    error = extra.pop("error", None)
+    return {
+        "case": case,
+        "available": case.can_be_surveyed(),
+        "answered": SurveyResponse.objects.filter(case=case).exists(),
+        "error": error,
+        "error_items": [("", error)] if error else [],
+        **extra,
+    }
+
+
+def _rating_url(case: Case, solved: bool) -> str:
+    value = next(key for key, meaning in SOLVED_VALUES.items() if meaning is solved)
+    return f"{reverse('survey_rating', args=[case.tracking_token])}?{SOLVED_PARAM}={value}"
+
+
+def _resolution(case: Case) -> CaseEvent | None:
+    """The institution's last answer, so that the citizen judges it without going back to the timeline."""
+    return case.events.filter(kind=CaseEvent.Kind.RESOLVED, public=True).order_by("-created_at", "-pk").first()
+
+
+def _solved_hint(case: Case) -> str:
+    """What the first answer will do: "close_or_reopen" (yes closes, no may reopen), "close", "reopen" or nothing."""
+    reopenable = services.can_reopen(case)
+    if case.state == State.RESOLVED:
+        return "close_or_reopen" if reopenable else "close"
+    return "reopen" if reopenable else ""
 
 
 @require_http_methods(["GET", "POST"])
 @token_view
 def survey(request: HttpRequest, case: Case) -> HttpResponse:
-    answered = SurveyResponse.objects.filter(case=case).exists()
+    """The first question. Yes: a resolved case closes (a case the auto-close job closed stays closed), then
+    the rating. No: the offer to reopen the case, or to go on to the rating without reopening it."""
+    form = SolvedForm(request.POST or None)
+    error = None
+    if request.method == "POST":
+        if not case.can_be_surveyed():
+            error = str(SurveyNotAvailable())
+        elif form.is_valid():
+            if form.cleaned_data["solved"] == "no":
+                return redirect("survey_reopen", token=case.tracking_token)
+            if case.state == State.RESOLVED:
+                try:
+                    citizen_confirm_solved(case, channel=Channel.WEB)
+                except InvalidTransition:
+                    pass  # closed or reopened meanwhile: the rating page looks at the case again
+                else:
+                    messages.success(request, _("Thank you. The case is closed."))
+            return redirect(_rating_url(case, True))
+    return render(
+        request,
+        "portal/journey/survey.html",
+        _survey_context(
+            case,
+            form=form,
+            error=error,
+            resolution=_resolution(case),
+            # What the answer will do: close a resolved case; for a closed one, "no" can still reopen it.
+            hint=_solved_hint(case),
+            reopen_until=services.reopen_deadline(case),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@token_view
+def survey_reopen(request: HttpRequest, case: Case) -> HttpResponse:
+    """After "no": reopen the case instead of closing it (within the reopen window), or go on to the rating."""
+    if not case.can_be_surveyed():
+        return redirect("survey", token=case.tracking_token)  # which says why
+    reopenable = services.can_reopen(case)
+    form = ReopenForm(request.POST or None) if reopenable else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            citizen_reopen(case, form.cleaned_data["reason"], channel=Channel.WEB)
+        except InvalidTransition as error:
+            messages.error(request, str(error))
+            return redirect("survey_reopen", token=case.tracking_token)
+        messages.success(request, _("The case was reopened. The entity in charge will look at it again."))
+        return redirect("track", token=case.tracking_token)
+    return render(
+        request,
+        "portal/journey/survey_reopen.html",
+        _survey_context(
+            case,
+            form=form,
+            reopen_until=services.reopen_deadline(case),
+            reopen_days=settings.CASE_REOPEN_WINDOW_DAYS,
+            rating_url=_rating_url(case, False),
+            reply_max=REPLY_MAX_LENGTH,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@token_view
+def survey_rating(request: HttpRequest, case: Case) -> HttpResponse:
+    """The rating, recorded with the first answer (`?resuelto=` on the way in, a hidden field on the way out)."""
+    data = request.POST if request.method == "POST" else request.GET
+    solved = SOLVED_VALUES.get(data.get(SOLVED_PARAM, ""))
+    if solved is None or (solved and case.state == State.RESOLVED):
+        # The first question comes first, and "yes" closes a resolved case there.
+        return redirect("survey", token=case.tracking_token)
     form = SurveyForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
@@ -377,7 +496,7 @@ def survey(request: HttpRequest, case: Case) -> HttpResponse:
             submit_survey(
                 case,
                 int(form.cleaned_data["satisfaction"]),
-                form.cleaned_data["solved"] == "yes",
+                solved,
                 form.cleaned_data["comment"],
                 sdg=form.sdg_answers(),
             )
@@ -388,16 +507,15 @@ def survey(request: HttpRequest, case: Case) -> HttpResponse:
             return redirect("track", token=case.tracking_token)
     return render(
         request,
-        "portal/journey/survey.html",
-        {
-            "case": case,
-            "form": form,
-            "available": case.can_be_surveyed(),
-            "answered": answered,
-            "error": error,
-            "error_items": [("", error)] if error else [],
-            "comment_max": SURVEY_COMMENT_MAX_LENGTH,
-        },
+        "portal/journey/survey_rating.html",
+        _survey_context(
+            case,
+            form=form,
+            error=error,
+            solved_param=SOLVED_PARAM,
+            solved_value="si" if solved else "no",
+            comment_max=SURVEY_COMMENT_MAX_LENGTH,
+        ),
     )
 
 

@@ -204,6 +204,34 @@ def survey_with_errors(visit: Visit) -> None:
     visit.submit_empty()
 
 
+def survey_rating(visit: Visit) -> None:
+    visit.open(f"/encuesta/{a_resolved_case(visit.world).tracking_token}/valoracion/?resuelto=no")
+
+
+def survey_rating_with_errors(visit: Visit) -> None:
+    survey_rating(visit)
+    visit.submit_empty()
+
+
+def survey_reopen(visit: Visit) -> None:
+    visit.open(f"/encuesta/{a_resolved_case(visit.world).tracking_token}/reabrir/")
+
+
+def survey_reopen_with_errors(visit: Visit) -> None:
+    survey_reopen(visit)
+    visit.submit_empty()
+
+
+def survey_past_the_reopen_window(visit: Visit) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    case = a_resolved_case(visit.world)
+    Case.objects.filter(pk=case.pk).update(resolved_at=timezone.now() - timedelta(days=settings.CASE_REOPEN_WINDOW_DAYS + 1))
+    visit.open(f"/encuesta/{case.tracking_token}/reabrir/")
+
+
 def anonymous_complaint(visit: Visit) -> None:
     visit.open("/denuncia/")
 
@@ -246,6 +274,11 @@ PUBLIC_PAGES: dict[str, Callable[[Visit], None]] = {
     "track: resolved case": track_resolved_case,
     "survey": survey,
     "survey with errors": survey_with_errors,
+    "survey: rating": survey_rating,
+    "survey: rating with errors": survey_rating_with_errors,
+    "survey: reopen": survey_reopen,
+    "survey: reopen with errors": survey_reopen_with_errors,
+    "survey: past the reopen window": survey_past_the_reopen_window,
     "anonymous complaint": anonymous_complaint,
     "anonymous complaint with errors": anonymous_complaint_with_errors,
     "anonymous complaint: confirmation": anonymous_complaint_received,

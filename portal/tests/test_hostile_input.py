@@ -86,6 +86,29 @@ def test_the_survey_answers_any_value_with_html(world, satisfaction, solved, com
     assert stored()[:4] == before[:4]
 
 
+def resolved_case(world) -> Case:
+    from cases.services import Actor, resolve, transition
+
+    case = Case.objects.filter(description="Resuelto, para la encuesta.").first()
+    if case is None:
+        case = new_case(world, description="Resuelto, para la encuesta.")
+        transition(case, "assign", Actor(world.agent))
+        resolve(case, Actor(world.agent), "Restablecido.")
+    return Case.objects.get(pk=case.pk)
+
+
+@PROPERTY
+@given(step=st.sampled_from(["", "valoracion/", "reabrir/"]), solved=hostile_value(), satisfaction=hostile_value(),
+       text=hostile_value())
+def test_every_survey_page_answers_any_value_with_html(world, step, solved, satisfaction, text):
+    case = resolved_case(world)
+    data = {"solved": solved, "resuelto": solved, "satisfaction": satisfaction, "comment": text, "reason": text}
+    response = Client().post(f"/encuesta/{case.tracking_token}/{step}", data)
+    assert response.status_code < 500, response.content[:300]
+    if response.status_code not in (301, 302):
+        assert response["Content-Type"].startswith("text/html"), response["Content-Type"]
+
+
 @pytest.mark.parametrize("path", ["/denuncia/", "/reportar/BASURA-NO-RECOGIDA/", "/seguimiento/"])
 def test_framework_refusals_are_html_pages_in_the_sites_layout(world, settings, path):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20

@@ -16,8 +16,16 @@ def resolved(world):
     return resolve(case, Actor(world.agent), "Restablecido.")
 
 
+def rating_page(client, case) -> str:
+    """The survey's first question answered "yes" (the case closes), which leads to the rating."""
+    response = client.post(f"/encuesta/{case.tracking_token}/", {"solved": "yes"})
+    assert response.status_code == 302
+    return response["Location"].split("?")[0]
+
+
 def test_the_survey_offers_five_statements_on_a_four_point_scale_with_dont_know(client, world):
-    html = client.get(f"/encuesta/{resolved(world).tracking_token}/").content.decode()
+    case = resolved(world)
+    html = client.get(rating_page(client, case) + "?resuelto=si").content.decode()
 
     for name in SurveyResponse.SDG_ATTRIBUTES:
         assert html.count(f'name="{name}"') == 5  # four points and "don't know", no neutral option
@@ -27,8 +35,8 @@ def test_the_survey_offers_five_statements_on_a_four_point_scale_with_dont_know(
 def test_sdg_answers_are_recorded_and_may_be_left_out(client, world):
     case = resolved(world)
 
-    client.post(f"/encuesta/{case.tracking_token}/", {"satisfaction": "4", "solved": "yes", "accessibility": "4",
-                                                       "affordability": "0", "timeliness": "1"})  # fmt: skip
+    client.post(rating_page(client, case), {"resuelto": "si", "satisfaction": "4", "accessibility": "4",
+                                            "affordability": "0", "timeliness": "1"})  # fmt: skip
 
     answer = SurveyResponse.objects.get(case=case)
     assert (answer.accessibility, answer.affordability, answer.timeliness) == (4, 0, 1)
@@ -38,7 +46,7 @@ def test_sdg_answers_are_recorded_and_may_be_left_out(client, world):
 def test_an_answer_outside_the_scale_is_refused_and_nothing_is_stored(client, world):
     case = resolved(world)
 
-    response = client.post(f"/encuesta/{case.tracking_token}/", {"satisfaction": "4", "solved": "yes", "timeliness": "7"})
+    response = client.post(rating_page(client, case), {"resuelto": "si", "satisfaction": "4", "timeliness": "7"})
 
     assert response.status_code == 200 and not SurveyResponse.objects.filter(case=case).exists()
     with pytest.raises(ValidationError):
