@@ -25,6 +25,19 @@ def transactional_world(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A request through the test client leaves its language
+    active in the thread (LocaleMiddleware activates it and nothing resets it), so an English page
+    viewed in one test would otherwise make `reverse()` and `gettext` English in the next."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     # Uploaded files of one test never land in the developer's var/ folder or another test's view.
     settings.MEDIA_ROOT = tmp_path / "media"
