@@ -84,6 +84,8 @@ def start_server(port: int, database_url: str, redis: bool) -> subprocess.Popen:
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "0",
+        # Plain http on the loopback, as the demo serves (production's HTTPS=1 would redirect every request).
+        "HTTPS": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "REDIS_URL": "redis://127.0.0.1:6379/5" if redis else "",
         "CELERY_BROKER_URL": "",
