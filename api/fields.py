@@ -32,6 +32,20 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+class StrictIntegerField(serializers.IntegerField):
+    default_error_messages = {"invalid": _("Must be a whole number.")}
+
+    def to_internal_value(self, data):
+        # JSON has one number type: 5 and 5.0 are the same whole number; "5", true and 5.5 are not.
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            self.fail("invalid")
+        if isinstance(data, float):
+            if not math.isfinite(data) or not data.is_integer():
+                self.fail("invalid")
+            data = int(data)
+        return super().to_internal_value(data)
+
+
 class StrictFloatField(serializers.FloatField):
     default_error_messages = {"invalid": _("Must be a number.")}
 

@@ -10,8 +10,10 @@ from rest_framework import serializers
 
 from cases.models import Channel, RejectionReason
 from cases.validation import NewCase
+from operations.models import AlertSource
+from operations.services import AlertDetails
 
-from .fields import StrictBooleanField, StrictCharField, StrictFloatField
+from .fields import StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
 
 MESSAGE_MAX_LENGTH = settings.CASE_DESCRIPTION_MAX_LENGTH
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -24,6 +26,30 @@ class ContactRequest(serializers.Serializer):
     email = StrictCharField(required=False, allow_blank=True, max_length=254)
     phone = StrictCharField(required=False, allow_blank=True, max_length=32)
     national_id = StrictCharField(required=False, allow_blank=True, max_length=32)
+
+
+# Who raised an alert filed through the API: agency staff themselves, or a citizen whose report staff
+# pass on (a caller). Sensors and CAP senders have their own intake (/operaciones/sensores/, /operaciones/cap/).
+ALERT_SOURCE_CHOICES = [(AlertSource.STAFF.value, AlertSource.STAFF.label), (AlertSource.CITIZEN.value, AlertSource.CITIZEN.label)]
+PEOPLE_AFFECTED_MAX = 10_000_000
+
+
+# An urgent case's alert details: what agency staff know and a citizen would not.
+class AlertRequest(serializers.Serializer):
+
+    severity = StrictIntegerField(
+        required=False,
+        min_value=1,
+        max_value=5,
+        help_text=_("1 (minor) to 5 (extreme); the category's default when omitted. Orders the board and sets how soon an unacknowledged alert escalates."),
+    )
+    people_affected = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=PEOPLE_AFFECTED_MAX)
+    exercise = StrictBooleanField(default=False, help_text=_("A drill: every board and message marks it as an exercise."))
+    source = serializers.ChoiceField(
+        choices=ALERT_SOURCE_CHOICES,
+        default=AlertSource.STAFF.value,
+        help_text=_("`staff`: your agency raises it; `citizen`: you pass on a citizen's report."),
+    )
 
 
 class CaseCreateRequest(serializers.Serializer):
@@ -49,6 +75,26 @@ class CaseCreateRequest(serializers.Serializer):
     procedure = StrictCharField(
         required=False, allow_blank=True, max_length=120, help_text=_("Slug of the procedure the report is about.")
     )
+    alert = AlertRequest(
+        required=False,
+        help_text=_(
+            "Urgent categories only (an alert on the operations board): severity, people affected, exercise "
+            "flag and source. Back-office users only; a case of another category with this field is a 400."
+        ),
+    )
+
+    def alert_details(self) -> AlertDetails | None:
+        """The alert's details, when the request gave them (None otherwise: an urgent case filed without
+        them still gets its alert, with the category's default severity)."""
+        alert = self.validated_data.get("alert")
+        if alert is None:
+            return None
+        return AlertDetails(
+            severity=alert.get("severity"),
+            people_affected=alert.get("people_affected"),
+            exercise=alert["exercise"],
+            source=alert["source"],
+        )
 
     def new_case(self) -> NewCase:
         data = self.validated_data

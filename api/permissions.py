@@ -14,6 +14,8 @@ from cases.permissions import (  # noqa: F401
     may_apply,
     may_be_assigned,
     may_comment,
+    may_raise_alert,
+    sees_alert,
     sees_contact,
     works_case,
 )

@@ -19,6 +19,10 @@ SCHEMA_SETTINGS = {
         "CaseStateEnum": "cases.models.State",
         "ChannelEnum": "cases.models.Channel",
         "RejectionReasonEnum": "cases.models.RejectionReason",
+        "AlertStateEnum": "operations.models.AlertState",
+        "AlertSourceEnum": "operations.models.AlertSource",
+        "AlertRequestSourceEnum": "api.inputs.ALERT_SOURCE_CHOICES",
+        "CapUrgencyEnum": "operations.models.CapUrgency",
     },
 }
 

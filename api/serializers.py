@@ -13,6 +13,7 @@ from cases.models import Attachment, Case, CaseContact, CaseEvent, Category, Cat
 from cases.routing import REASONS
 from catalog.models import Procedure
 from entities.models import Entity
+from operations.models import Alert, AlertSource, AlertState, CapUrgency
 
 from . import permissions
 
@@ -114,6 +115,48 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+# The operations record of an urgent case (its alert on the operations board).
+class AlertSerializer(serializers.ModelSerializer):
+    state = serializers.ChoiceField(choices=AlertState.choices, read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    source = serializers.ChoiceField(choices=AlertSource.choices, read_only=True)
+    urgency = OptionalChoiceField(choices=CapUrgency.choices)
+    merged_into = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Alert
+        fields = [
+            "state",
+            "state_label",
+            "severity",
+            "people_affected",
+            "exercise",
+            "source",
+            "urgency",
+            "merged_into",
+            "created_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_merged_into(self, alert: Alert) -> str | None:
+        return alert.merged_into.case.number if alert.merged_into_id else None
+
+
+ALERT_HELP = _(
+    "Urgent cases only: the alert on the operations board (severity 1-5, people affected, exercise flag). "
+    "Null for other cases, and for viewers outside the back office."
+)
+
+
+def _alert_of(serializer: serializers.Serializer, case: Case) -> dict | None:
+    alert = Alert.objects.select_related("merged_into__case").filter(case=case).first()
+    if alert is None or not permissions.sees_alert(_viewer(serializer), case):
+        return None
+    return AlertSerializer(alert, context=serializer.context).data
+
+
 class CaseDetailSerializer(CaseSummarySerializer):
     duplicate_of = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     procedure = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
@@ -121,6 +164,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
     contact = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
+    alert = serializers.SerializerMethodField()
 
     class Meta(CaseSummarySerializer.Meta):
         fields = CaseSummarySerializer.Meta.fields + [
@@ -137,8 +181,13 @@ class CaseDetailSerializer(CaseSummarySerializer):
             "contact",
             "available_actions",
             "attachments",
+            "alert",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(AlertSerializer(allow_null=True, help_text=ALERT_HELP))
+    def get_alert(self, case: Case) -> dict | None:
+        return _alert_of(self, case)
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, case: Case) -> list[dict]:
@@ -179,11 +228,16 @@ class CaseCreatedSerializer(serializers.ModelSerializer):
 
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     entity = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    alert = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
-        fields = ["number", "tracking_token", "state", "category", "entity", "channel", "created_at", "due_at"]
+        fields = ["number", "tracking_token", "state", "category", "entity", "channel", "created_at", "due_at", "alert"]
         read_only_fields = fields
+
+    @extend_schema_field(AlertSerializer(allow_null=True, help_text=ALERT_HELP))
+    def get_alert(self, case: Case) -> dict | None:
+        return _alert_of(self, case)
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from cases import services
 from cases.models import Case, CaseEvent, Category
 from catalog.models import Procedure
 from entities.models import Entity
+from operations import services as operations_services
 
 from . import permissions
 from .inputs import CaseCreateRequest
@@ -34,14 +35,31 @@ def file_case(request_data: CaseCreateRequest, user) -> Case:
         if procedure is None:
             raise _field_error("procedure", _("Unknown procedure."), "unknown_procedure")
     data = request_data.new_case()
+    actor = services.Actor(user=user, channel=data.channel)
+    details = request_data.alert_details()
+    if details is not None:
+        return _file_alert(data, details, actor, procedure)
     return services.create_case(
         data,
-        actor=services.Actor(user=user, channel=data.channel),
+        actor=actor,
         # Internal tools offer every active category, sensitive ones included: an agent files a corruption
         # complaint for a caller even though only the oversight body will then see it.
         categories=Category.objects.active(),
         procedure=procedure,
     )
+
+
+def _file_alert(data, details, actor: services.Actor, procedure) -> Case:
+    """An urgent case with its alert's details, through the operations intake (the same service as the
+    back office's form, CAP and the sensors). Only urgent categories take them."""
+    if not permissions.may_raise_alert(actor.user):
+        raise PermissionDenied(_("Only agency staff set an alert's severity and details."))
+    category = Category.objects.active().filter(code=(data.category_code or "").strip()).first()
+    if category is not None and not operations_services.alert_categories().filter(pk=category.pk).exists():
+        raise _field_error(
+            "alert", _("This category is not an urgent one: its cases are not alerts, so leave out alert."), "not_urgent"
+        )
+    return operations_services.file_alert(data, details, actor=actor, procedure=procedure).case
 
 
 def comment(case: Case, user, data: dict) -> CaseEvent:

@@ -8,6 +8,9 @@ here applies to a case the user can already see, so it can only narrow access, n
   cases. Not administrators, operators or the reporter's own API view: none of them needs it to do their work;
 - assigning someone else: supervisors of the entity in charge, investigators (sensitive) and administrators;
   anyone who works the case may take it themselves;
+- an alert's operations details (severity, people affected, exercise flag) when filing an urgent case, and
+  reading them on a case one sees: back-office roles (agency staff, 311 agents, operators, dispatchers,
+  administrators) — never citizens, whose reports get the category's default severity;
 - closing a resolved case: nobody who works it. It belongs to the citizen (confirming on the tracking page
   or in the survey) or to the auto-close job once the reopen window has passed, so that staff cannot resolve
   and close in the same minute and cut the citizen's chance to say it is not solved.
@@ -56,6 +59,19 @@ def sees_contact(user, case: Case) -> bool:
     if case.category.sensitive:
         return roles.is_investigator
     return case.entity_id in roles.staff_entities or roles.is_agent
+
+
+def may_raise_alert(user) -> bool:
+    """Filing an urgent case with its alert's details (severity, people affected, exercise flag, source):
+    agency staff of any back-office role, in the back office's form (`/operaciones/nueva/`) and the REST
+    API. Citizens (portal, `/alerta/`, Open311) report without them."""
+    return is_back_office(user)
+
+
+def sees_alert(user, case: Case) -> bool:
+    """The alert's operations details on a case the user already sees: the back office's business, not the
+    reporter's (a citizen reading their own case through the API gets null)."""
+    return is_back_office(user)
 
 
 def may_be_assigned(user, case: Case) -> bool:

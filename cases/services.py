@@ -413,6 +413,39 @@ def moderate(case: Case, actor: Actor, public_description: str, hide_attachments
     return locked
 
 
+@transaction.atomic
+def amend_report(
+    case: Case,
+    actor: Actor,
+    *,
+    description: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    note: str = "",
+) -> Case:
+    """The report's own source corrects what it reported (a CAP Update from the sender that filed the
+    case): the description and the point, whichever is given. The previous values stay in the case's
+    history; the entity in charge stays (those working the case keep it when the point moves). One
+    internal event with `note`. Raises ValidationError (nothing changed) for an empty or too long text or
+    a point outside the territory."""
+    from .validation import CaseErrors, NewCase, clean_location, clean_text
+
+    errors = CaseErrors()
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if description is not None:
+        locked.description = clean_text(
+            description, "description", errors, max_length=settings.CASE_DESCRIPTION_MAX_LENGTH, required=True
+        )
+    if lat is not None or lon is not None:
+        locked.lat, locked.lon, district = clean_location(NewCase(category_code="", description="", lat=lat, lon=lon), errors)
+        locked.district = district
+    errors.raise_if_any()
+    locked.save()
+    record_event(locked, CaseEvent.Kind.COMMENT, public=False, actor=actor.user, channel=actor.channel, message=note.strip())
+    case.refresh_from_db()
+    return locked
+
+
 def followers_of(case: Case):
     """The contacts that should hear about the case: its own reporter's and those of the cases rejected as
     its duplicates (the original's resolution reaches them too). Never anonymous ones or stopped ones."""

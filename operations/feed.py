@@ -52,7 +52,7 @@ def cap_message(alert: Alert) -> etree._Element:
     sub(info, "language", "es-PA" if settings.LANGUAGE_CODE == "es" else settings.LANGUAGE_CODE)
     sub(info, "category", rules().get("feed_categories", {}).get(case.category.code, "Other"))
     sub(info, "event", case.category.name_es)
-    closed = alert.state in (AlertState.RESOLVED, AlertState.FALSE_ALARM, AlertState.MERGED)
+    closed = alert.state in (AlertState.RESOLVED, AlertState.FALSE_ALARM, AlertState.MERGED, AlertState.CANCELLED)
     sub(info, "urgency", "Past" if closed else "Immediate")
     sub(info, "severity", CAP_SEVERITY.get(alert.severity, "Unknown"))
     sub(info, "certainty", "Observed" if alert.state != AlertState.NEW else "Likely")

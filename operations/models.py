@@ -25,6 +25,8 @@ class AlertState(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     FALSE_ALARM = "false_alarm", _("False alarm")
     MERGED = "merged", _("Merged")
+    # Withdrawn by the CAP sender that raised it (msgType Cancel); see docs/decisions/operations.md.
+    CANCELLED = "cancelled", _("Cancelled by its sender")
 
 
 OPEN_ALERT_STATES = [AlertState.NEW, AlertState.ACKNOWLEDGED, AlertState.DISPATCHED, AlertState.ON_SCENE]
@@ -38,6 +40,16 @@ class AlertSource(models.TextChoices):
     CAP = "cap", _("CAP message")
 
 
+class CapUrgency(models.TextChoices):
+    """CAP 1.2 `urgency`: how soon responsive action should be taken (the sender's word, kept as sent)."""
+
+    IMMEDIATE = "Immediate", _("Immediate")
+    EXPECTED = "Expected", _("Expected")
+    FUTURE = "Future", _("Future")
+    PAST = "Past", _("Past")
+    UNKNOWN = "Unknown", _("Unknown urgency")
+
+
 class Alert(models.Model):
     """The operations side of one urgent case."""
 
@@ -49,6 +61,8 @@ class Alert(models.Model):
     exercise = models.BooleanField(_("exercise"), default=False)
     source = models.CharField(_("source"), max_length=16, choices=AlertSource.choices, default=AlertSource.CITIZEN)
     people_affected = models.PositiveIntegerField(_("people affected"), null=True, blank=True)
+    # CAP messages only (Alert, then each Update): empty for alerts from people and simple sensors.
+    urgency = models.CharField(_("urgency"), max_length=16, choices=CapUrgency.choices, blank=True)
     # Bumped by every change: an operator acting on an older view is told so and nothing changes.
     version = models.PositiveIntegerField(default=1)
     claimed_by = models.ForeignKey(
@@ -136,6 +150,11 @@ class Alert(models.Model):
         self.merged_into = into
         self.closed_at = timezone.now()
 
+    @transition(field=state, source=OPEN_ALERT_STATES, target=AlertState.CANCELLED)
+    def cancel(self, outcome: str) -> None:
+        self.outcome = outcome
+        self.closed_at = timezone.now()
+
 
 class DispatchState(models.TextChoices):
     REQUESTED = "requested", _("Requested")
@@ -215,6 +234,34 @@ class OpsEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"
+
+
+class CapMessage(models.Model):
+    """A CAP message the intake acted on: the Alert that opened an alert, then each Update and Cancel
+    applied to it. Later messages name earlier ones by sender, identifier and sent time (CAP 1.2
+    `references`); the same sender and identifier twice is the same message (answered as a duplicate)."""
+
+    class Type(models.TextChoices):
+        ALERT = "Alert", "Alert"
+        UPDATE = "Update", "Update"
+        CANCEL = "Cancel", "Cancel"
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="cap_messages")
+    sender = models.CharField(max_length=255)
+    identifier = models.CharField(max_length=255)
+    # The message's own `sent`; empty for the alerts filed before messages were recorded.
+    sent = models.DateTimeField(null=True, blank=True)
+    msg_type = models.CharField(max_length=8, choices=Type.choices)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name = _("CAP message")
+        verbose_name_plural = _("CAP messages")
+        constraints = [models.UniqueConstraint(fields=["sender", "identifier"], name="cap_message_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.msg_type} {self.sender},{self.identifier}"
 
 
 class CapSender(models.Model):

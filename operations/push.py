@@ -47,6 +47,7 @@ def snapshot(alert: Alert, now=None) -> dict[str, Any]:
         "lat": case.lat,
         "lon": case.lon,
         "people_affected": alert.people_affected,
+        "urgency": alert.urgency,
         "created_at": alert.created_at.isoformat(),
         "claimed_by": (holder.get_full_name() or holder.username) if holder else "",
         "claimed_by_id": holder.pk if holder else None,

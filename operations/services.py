@@ -7,25 +7,26 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from cases import services as case_services
 from cases.events import record_event
-from cases.models import Case, CaseEvent, Category, RejectionReason, State
+from cases.models import Case, CaseEvent, Category, Channel, RejectionReason, State
 from cases.validation import NewCase
 from entities.models import Entity
 from entities.querysets import Roles
 
-from .models import Alert, AlertSource, AlertState, Dispatch, DispatchState
+from .models import Alert, AlertSource, AlertState, CapMessage, Dispatch, DispatchState
 from .push import publish
 from .querysets import operates_board
 
@@ -57,6 +58,10 @@ class AlertDetails:
     people_affected: int | None = None
     cap_sender: str = ""
     cap_identifier: str = ""
+    # CAP messages: the message's `sent` (recorded with it, so that later Updates and Cancels can
+    # reference it) and its `urgency`.
+    cap_sent: datetime | None = None
+    urgency: str = ""
     client_key: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -82,16 +87,28 @@ def open_alert_for(case: Case, details: AlertDetails | None = None) -> Alert:
         exercise=details.exercise,
         source=details.source,
         people_affected=details.people_affected,
+        urgency=details.urgency,
         cap_sender=details.cap_sender,
         cap_identifier=details.cap_identifier,
         client_key=details.client_key,
         created_at=case.created_at,
     )
+    if details.source == AlertSource.CAP and details.cap_identifier:
+        CapMessage.objects.create(
+            alert=alert,
+            sender=details.cap_sender,
+            identifier=details.cap_identifier,
+            sent=details.cap_sent,
+            msg_type=CapMessage.Type.ALERT,
+            received_at=case.created_at,
+        )
     publish(alert, "created")
     return alert
 
 
-def file_alert(data: NewCase, details: AlertDetails, *, actor: case_services.Actor | None = None, photo=None) -> Alert:
+def file_alert(
+    data: NewCase, details: AlertDetails, *, actor: case_services.Actor | None = None, photo=None, procedure=None
+) -> Alert:
     """File an urgent case through the ordinary intake and give its alert these details.
 
     Raises ValidationError (nothing stored) for bad input or a category that is not urgent.
@@ -100,11 +117,11 @@ def file_alert(data: NewCase, details: AlertDetails, *, actor: case_services.Act
 
     from cases.attachments import store_upload
 
-    urgent = Category.objects.filter(active=True, urgent=True, sensitive=False)
+    urgent = alert_categories()
     token = _pending_details.set(details)
     try:
         with transaction.atomic():
-            case = case_services.create_case(data, actor=actor, categories=urgent)
+            case = case_services.create_case(data, actor=actor, categories=urgent, procedure=procedure)
             if photo is not None:
                 store_upload(case, photo, public=True)
     except ValidationError as error:
@@ -114,6 +131,11 @@ def file_alert(data: NewCase, details: AlertDetails, *, actor: case_services.Act
     finally:
         _pending_details.reset(token)
     return Alert.objects.select_related("case__category").get(case=case)
+
+
+def alert_categories():
+    """The categories whose cases are alerts (`operations.receivers`): urgent, never sensitive."""
+    return Category.objects.filter(active=True, urgent=True, sensitive=False)
 
 
 def hash_client_key(raw: str) -> str:
@@ -199,13 +221,13 @@ def _save(alert: Alert, kind: str) -> Alert:
     return alert
 
 
-def _drive_case(alert: Alert, action: str, user, **kwargs) -> bool:
+def _drive_case(alert: Alert, action: str, user, actor: case_services.Actor | None = None, **kwargs) -> bool:
     """Move the case along with the alert; True when it moved. A case that staff already closed is left
     as it is; one still waiting in intake is assigned first (it cannot start or be resolved from there)."""
     case = Case.objects.get(pk=alert.case_id)
     if not case.is_open:
         return False
-    actor = _actor(user)
+    actor = actor or _actor(user)
     if action in ("start", "resolve") and case.state == State.RECEIVED:
         case = case_services.transition(case, "assign", actor, assignee=user)
     if action == "resolve":
@@ -405,3 +427,125 @@ def set_severity(alert: Alert, user, severity: int, version: int | None = None) 
         raise _not_possible(alert)
     alert.severity = int(severity)
     return _save(alert, "severity")
+
+
+# --- CAP Update and Cancel (operations.cap reads and checks the message; the changes happen here) ---
+
+
+@dataclass
+class CapChange:
+    """A CAP Update or Cancel from the sender of the alert it references. For an Update, what is None
+    (or empty) stays as it is; for a Cancel, `note` is the sender's reason."""
+
+    sender: str
+    identifier: str
+    sent: datetime | None
+    severity: int | None = None
+    urgency: str = ""
+    description: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    note: str = ""
+
+
+CAP_ACTOR = case_services.Actor(user=None, channel=Channel.SENSOR)
+
+
+def find_cap_message(sender: str, identifier: str) -> CapMessage | None:
+    """A CAP message we acted on (an alert's Alert, or an Update or Cancel applied to it), with its alert."""
+    return CapMessage.objects.select_related("alert__case").filter(sender=sender, identifier=identifier).first()
+
+
+def _record_cap_message(alert: Alert, change: CapChange, msg_type: str) -> bool:
+    """Record the message (under the alert's row lock); False when it is already recorded — a retry, or a
+    concurrent delivery that won the unique constraint: nothing more is done then."""
+    if CapMessage.objects.filter(sender=change.sender, identifier=change.identifier).exists():
+        return False
+    try:
+        with transaction.atomic():
+            CapMessage.objects.create(
+                alert=alert, sender=change.sender, identifier=change.identifier, sent=change.sent, msg_type=msg_type
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _closed_for_cap(alert: Alert, what: str) -> OperationError:
+    return OperationError(
+        _("Alert %(number)s is already closed (%(state)s): the %(what)s changes nothing. Send a new Alert message for a new incident.")
+        % {"number": alert.case.number, "state": alert.get_state_display().lower(), "what": what}
+    )
+
+
+@transaction.atomic
+def update_from_cap(alert: Alert, change: CapChange) -> tuple[Alert, bool]:
+    """A CAP Update from the alert's sender: new severity, urgency, description and area. Recorded on the
+    case's timeline (internal) and pushed to every board. Returns (alert, applied): not applied when the
+    same message was already recorded. Raises OperationError for a closed alert and ValidationError for
+    a text or point the case cannot take; nothing changes then."""
+    alert = _lock(alert, None)
+    if CapMessage.objects.filter(sender=change.sender, identifier=change.identifier).exists():
+        return alert, False
+    if not alert.is_open:
+        raise _closed_for_cap(alert, "Update")
+    if not _record_cap_message(alert, change, CapMessage.Type.UPDATE):
+        return alert, False
+    case = alert.case
+    changes: list[str] = []
+    severity = min(max(int(change.severity), 1), 5) if change.severity is not None else alert.severity
+    text = unicodedata.normalize("NFC", (change.description or "").replace("\r\n", "\n")).strip()
+    description = text if text and text != case.description else None
+    moved = change.lat is not None and change.lon is not None and (change.lat, change.lon) != (case.lat, case.lon)
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: the site's language, not the sender's
+        if severity != alert.severity:
+            changes.append(_("severity %(old)d → %(new)d") % {"old": alert.severity, "new": severity})
+        if change.urgency and change.urgency != alert.urgency:
+            changes.append(_("urgency %(new)s") % {"new": change.urgency})
+        if description is not None:
+            changes.append(_("description updated"))
+        if moved:
+            changes.append(_("area moved to %(lat).4f, %(lon).4f") % {"lat": change.lat, "lon": change.lon})
+        note = _("CAP Update %(identifier)s from %(sender)s: %(changes)s.") % {
+            "identifier": change.identifier,
+            "sender": change.sender,
+            "changes": "; ".join(changes) if changes else _("nothing changed"),
+        }
+    alert.severity = severity
+    alert.urgency = change.urgency or alert.urgency
+    if description is not None or moved:
+        case_services.amend_report(
+            case,
+            CAP_ACTOR,
+            description=description,
+            lat=change.lat if moved else None,
+            lon=change.lon if moved else None,
+            note=note,
+        )
+    else:
+        record_event(case, CaseEvent.Kind.COMMENT, public=False, channel=CAP_ACTOR.channel, message=note)
+    if changes:
+        _save(alert, "cap_update")
+    return alert, True
+
+
+@transaction.atomic
+def cancel_from_cap(alert: Alert, change: CapChange) -> tuple[Alert, bool]:
+    """A CAP Cancel from the alert's sender: the alert ends as cancelled by its sender, with the reason;
+    its case is resolved with that reason on the public timeline (the citizen's tracking and the figures
+    say what happened). Returns (alert, applied) like `update_from_cap`; raises OperationError when the
+    alert is already closed."""
+    alert = _lock(alert, None)
+    if CapMessage.objects.filter(sender=change.sender, identifier=change.identifier).exists():
+        return alert, False
+    if not can_proceed(alert.cancel):
+        raise _closed_for_cap(alert, "Cancel")
+    if not _record_cap_message(alert, change, CapMessage.Type.CANCEL):
+        return alert, False
+    with translation.override(settings.LANGUAGE_CODE):  # the public reads it: the site's language
+        reason = (change.note or "").strip()[:2000] or _("no reason given")
+        outcome = _("Cancelled by its sender (%(sender)s): %(reason)s") % {"sender": change.sender, "reason": reason}
+    alert.cancel(outcome)
+    _drive_case(alert, "resolve", None, actor=CAP_ACTOR, message=outcome)
+    _save(alert, "cancelled")
+    return alert, True

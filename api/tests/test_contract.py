@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 from api.services import issue_token
 from cases.models import Case, CaseEvent
 from catalog.models import Procedure, Theme
+from operations.models import Alert, OpsEvent
 from ventanilla.testing import SAN_MIGUELITO, new_case
 
 load_all_checks()
@@ -118,6 +119,9 @@ def database_state() -> tuple:
         Case.objects.count(),
         CaseEvent.objects.count(),
         tuple(Case.objects.order_by("pk").values_list("pk", "state", "entity_id", "assignee_id", "updated_at")),
+        # Urgent cases filed with `alert`: a refused one leaves no alert and tells no board.
+        tuple(Alert.objects.order_by("pk").values_list("pk", "severity", "people_affected", "exercise", "version")),
+        OpsEvent.objects.count(),
     )
 
 

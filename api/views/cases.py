@@ -90,7 +90,9 @@ class CaseViewSet(JsonApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         summary=gettext_lazy("File a case"),
         description=gettext_lazy(
             "For integrations and 311 agents filing on someone's behalf. `channel` says how the report "
-            "arrived (`phone` for a caller). The answer carries the tracking key to give to the reporter."
+            "arrived (`phone` for a caller). The answer carries the tracking key to give to the reporter. "
+            "An urgent category's case is an alert on the operations board; `alert` gives its severity, people "
+            "affected and exercise flag (urgent categories only, otherwise a 400)."
         ),
         request=CaseCreateRequest,
         responses={201: CaseCreatedSerializer, **errors(400, 401, 403, 415)},
@@ -104,7 +106,9 @@ class CaseViewSet(JsonApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
             raise from_django(exc, NEW_CASE_ERROR_FIELDS)
         location = reverse("api:case-detail", kwargs={"number": case.number})
         return Response(
-            CaseCreatedSerializer(case).data, status=status.HTTP_201_CREATED, headers={"Location": location}
+            CaseCreatedSerializer(case, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
         )
 
     @extend_schema(

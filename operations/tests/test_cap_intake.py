@@ -42,7 +42,7 @@ def test_the_oasis_examples_are_valid_cap(name):
     "name, reason",
     [
         ("oasis_thunderstorm.xml", "outside the territory"),
-        ("oasis_earthquake.xml", "msgType Update"),
+        ("oasis_earthquake.xml", "No earlier message trinet@caltech.edu,TRI13970876.1"),
         ("oasis_hsas.xml", "cannot be placed"),
         ("oasis_amber.xml", "cannot be placed"),
     ],

@@ -34,6 +34,8 @@ def channel_layer(request, settings):
     channel_layers.backends.clear()
 
 
+# Boards connect with a generous timeout (channels' default is one second): on a busy CI machine the Redis
+# layer's first group_add can take longer, which says nothing about the board.
 def board(user, since=None):
     path = "/ws/operaciones/" + (f"?since={since}" if since is not None else "")
     communicator = WebsocketCommunicator(BoardConsumer.as_asgi(), path)
@@ -73,7 +75,7 @@ def test_boards_hear_every_step_and_catch_up_after_a_disconnect(transactional_op
 
     async def scenario():
         one, two = board(ops.operator), board(ops.operator2)
-        assert (await one.connect())[0] and (await two.connect())[0]
+        assert (await one.connect(timeout=20))[0] and (await two.connect(timeout=20))[0]
         alert = await sync_to_async(file_flood)(ops.world)
         [created_one] = await events(one, 1)
         [created_two] = await events(two, 1)
@@ -88,7 +90,7 @@ def test_boards_hear_every_step_and_catch_up_after_a_disconnect(transactional_op
         assert [m["kind"] for m in live] == ["acknowledged", "created"]
 
         back = board(ops.operator2, since=created_two["seq"])
-        assert (await back.connect())[0]
+        assert (await back.connect(timeout=20))[0]
         missed = await events(back, 2)
         assert missed == live
         assert (await back.receive_json_from(timeout=20)) == {"type": "caught_up", "seq": live[-1]["seq"]}
@@ -109,7 +111,7 @@ def test_dispatchers_hear_only_what_is_dispatched_to_their_agency(transactional_
 
     async def scenario():
         fire = board(ops.fire_dispatcher)
-        assert (await fire.connect())[0]
+        assert (await fire.connect(timeout=20))[0]
         alert = await sync_to_async(file_flood)(ops.world)
         other = await sync_to_async(file_flood)(ops.world, point=DAVID)
         await sync_to_async(services.acknowledge)(other, ops.operator)
@@ -123,7 +125,7 @@ def test_dispatchers_hear_only_what_is_dispatched_to_their_agency(transactional_
 
         # Catching up from the start, they get only that alert's history.
         again = board(ops.fire_dispatcher, since=0)
-        await again.connect()
+        await again.connect(timeout=20)
         history = await events(again, 3)
         assert {m["number"] for m in history} == {alert.case.number}
         assert [m["kind"] for m in history] == ["created", "acknowledged", "dispatched"]
@@ -140,7 +142,7 @@ def test_citizens_and_entity_staff_cannot_open_the_board_socket(transactional_op
 
     async def scenario():
         communicator = board(user)
-        connected, code = await communicator.connect()
+        connected, code = await communicator.connect(timeout=20)
         assert not connected and code == 4403
 
     run(scenario)
@@ -151,7 +153,7 @@ def test_messages_it_does_not_understand_are_ignored_and_logged(transactional_op
 
     async def scenario():
         communicator = board(ops.operator)
-        await communicator.connect()
+        await communicator.connect(timeout=20)
         await communicator.send_to(text_data="this is not json")
         await communicator.send_to(text_data='{"type": "launch_missiles"}')
         await communicator.send_to(text_data='[1, 2, 3]')
@@ -179,14 +181,74 @@ def test_a_board_far_behind_is_told_to_reload(transactional_ops, settings):
 
     async def scenario():
         communicator = board(ops.operator, since=0)
-        await communicator.connect()
+        await communicator.connect(timeout=20)
         assert (await communicator.receive_json_from(timeout=20))["type"] == "event"
         await communicator.disconnect()
         file_flood_async = sync_to_async(file_flood)
         await file_flood_async(ops.world)
         behind = board(ops.operator, since=0)
-        await behind.connect()
+        await behind.connect(timeout=20)
         assert await behind.receive_json_from(timeout=20) == {"type": "resync"}
         await behind.disconnect()
+
+    run(scenario)
+
+
+def test_a_cap_update_and_cancel_posted_over_http_reach_every_board(transactional_ops, channel_layer):
+    """CAP messages through the real intake (HTTP, sensor key): the Update is pushed to the operators'
+    boards with the new severity, and the Cancel also to the board of the agency it was dispatched to."""
+    from django.test import Client
+
+    from open311.models import ApiKey
+
+    from .cap_helpers import flood_cancel, flood_update, flood_warning, reference
+
+    ops = transactional_ops
+    key = ApiKey.issue("Red hidrometeorológica", ApiKey.Channel.SENSOR)[1]
+    client = Client()
+
+    def post(body: bytes) -> int:
+        return client.post("/operaciones/cap/", data=body, content_type="application/cap+xml", HTTP_AUTHORIZATION=f"Bearer {key}").status_code
+
+    # Warm up before the boards connect (URLconf, middleware, the OASIS schema's compilation): on a busy
+    # machine a first request's seconds of work would otherwise run while the boards' Redis reads wait.
+    from operations import cap
+
+    cap.schema()
+    assert client.get("/operaciones/cap/").status_code == 405
+
+    async def scenario():
+        one, two = board(ops.operator), board(ops.operator2)
+        assert (await one.connect(timeout=20))[0] and (await two.connect(timeout=20))[0]
+        assert await sync_to_async(post)(flood_warning()) == 201
+        [created] = await events(one, 1)
+        await events(two, 1)
+        assert created["kind"] == "created" and created["data"]["severity"] == 4
+
+        assert await sync_to_async(post)(flood_update("SINAPROC-2026-0001.2", reference(), severity="Extreme", urgency="Expected")) == 200
+        for communicator in (one, two):
+            [updated] = await events(communicator, 1)
+            assert updated["kind"] == "cap_update" and updated["number"] == created["number"]
+            assert updated["seq"] > created["seq"]
+            assert (updated["data"]["severity"], updated["data"]["urgency"]) == (5, "Expected")
+        # The same Update again changes nothing and tells nobody.
+        assert await sync_to_async(post)(flood_update("SINAPROC-2026-0001.2", reference(), severity="Extreme", urgency="Expected")) == 200
+        assert await one.receive_nothing(timeout=0.3)
+
+        from operations.models import Alert
+
+        alert = await sync_to_async(Alert.objects.get)(case__number=created["number"])
+        await sync_to_async(services.acknowledge)(alert, ops.operator)
+        await sync_to_async(services.dispatch)(alert, ops.operator, [ops.bomberos.pk])
+        await events(one, 2)
+        fire = board(ops.fire_dispatcher)
+        assert (await fire.connect(timeout=20))[0]
+        assert await sync_to_async(post)(flood_cancel("SINAPROC-2026-0001.C", reference())) == 200
+        for communicator in (one, fire):
+            [cancelled] = await events(communicator, 1)
+            assert cancelled["kind"] == "cancelled" and cancelled["data"]["state"] == "cancelled"
+            assert cancelled["data"]["case_state"] == "resolved"
+        for communicator in (one, two, fire):
+            await communicator.disconnect()
 
     run(scenario)

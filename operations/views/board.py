@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from entities.querysets import Roles
 
 from .. import services
-from ..models import OPEN_ALERT_STATES, Alert, AlertState, DispatchState, OpsEvent
+from ..models import OPEN_ALERT_STATES, Alert, AlertState, CapUrgency, DispatchState, OpsEvent
 from ..push import snapshot
 from ..querysets import operates_board, sees_board
 
@@ -75,6 +75,7 @@ def board_alerts(user) -> list[Alert]:
         # Labels for the server-rendered rows (the script takes them from the page's configuration).
         alert.snapshot["state_label"] = alert.get_state_display()
         alert.snapshot["category_label"] = alert.case.category.name
+        alert.snapshot["urgency_label"] = alert.get_urgency_display() if alert.urgency else ""
         for item, dispatch in zip(alert.snapshot["dispatches"], alert.dispatches.all()):
             item["state_label"] = dispatch.get_state_display()
     return alerts
@@ -91,6 +92,7 @@ def board_config(request: HttpRequest) -> dict:
         "language": (request.LANGUAGE_CODE or settings.LANGUAGE_CODE)[:2],
         "states": dict(AlertState.choices),
         "dispatch_states": dict(DispatchState.choices),
+        "urgencies": dict(CapUrgency.choices),
         "tile_url": settings.MAP_TILE_URL,
     }
 

@@ -78,8 +78,10 @@ def cap_intake(request: HttpRequest) -> HttpResponse:
     except cap.CapError as error:
         logger.info("CAP message refused (%s)", error.status)
         return xml_error(error.status, str(error))
+    # status: created (a new alert), updated or cancelled (an Update or Cancel applied to the alert it
+    # references), duplicate (a message seen before: nothing was done again).
     root = etree.Element("response")
-    etree.SubElement(root, "status").text = "created" if intake.created else "duplicate"
+    etree.SubElement(root, "status").text = intake.status
     etree.SubElement(root, "service_request_id").text = intake.alert.case.number
     return xml_response(root, 201 if intake.created else 200)
 

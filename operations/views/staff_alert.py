@@ -1,6 +1,6 @@
 """`/operaciones/nueva/`: agency staff raise an alert with what a citizen would not know — severity,
-people affected, an exercise flag. Any member of staff (back-office role) may; the alert then follows
-the ordinary board."""
+people affected, an exercise flag. Any member of staff (back-office role) may
+(`cases.permissions.may_raise_alert`, the REST API's rule too); the alert then follows the ordinary board."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category, Channel
+from cases.permissions import may_raise_alert
 from cases.services import Actor
 from cases.validation import NewCase
 from entities.models import District
-from entities.querysets import Roles
 
 from ..models import AlertSource
 from ..services import AlertDetails, file_alert
@@ -48,7 +48,7 @@ class StaffAlertForm(forms.Form):
 def staff_alert(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not Roles.of(request.user).is_staff_member:
+    if not may_raise_alert(request.user):
         raise PermissionDenied
     form = StaffAlertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -85,6 +85,11 @@
     field(row, "category").textContent = categoryName(a);
     field(row, "district").textContent = a.district || "";
     field(row, "state").textContent = config.states[a.state] || a.state;
+    var urgency = field(row, "urgency");
+    if (urgency) {
+      urgency.hidden = !a.urgency;
+      urgency.textContent = a.urgency ? config.urgencies[a.urgency] || a.urgency : "";
+    }
     field(row, "age").setAttribute("datetime", a.created_at);
     field(row, "exercise").hidden = !a.exercise;
     field(row, "escalated").hidden = !a.escalated;
