@@ -260,8 +260,9 @@ class Intake:
 ACTED_ON = ("Alert", "Update", "Cancel")
 
 
-def ingest(data: bytes) -> Intake:
-    """Validate and act on one CAP message. Raises CapError with a message for the sender."""
+def ingest(data: bytes, api_key=None) -> Intake:
+    """Validate and act on one CAP message that came with `api_key` (the sensor key). Raises CapError
+    with a message for the sender."""
     root = parse(data)
     validate(root)
     sender = _text(root, "cap:sender")
@@ -277,15 +278,17 @@ def ingest(data: bytes) -> Intake:
     if seen is not None:
         return Intake(seen.alert, created=False)
     if info.msg_type == "Alert":
-        return _open(info)
-    alert = referenced_alert(info)
+        return _open(info, api_key)
+    alert = referenced_alert(info, api_key)
     if alert.exercise != (info.status == "Exercise"):
         raise CapError(
             422,
             _("Alert %(number)s is %(kind)s; a message with status %(status)s cannot change it.")
             % {"number": alert.case.number, "kind": _("an exercise") if alert.exercise else _("not an exercise"), "status": info.status},
         )
-    change = services.CapChange(sender=info.sender[:255], identifier=info.identifier[:255], sent=_sent(info.sent))
+    change = services.CapChange(
+        sender=info.sender[:255], identifier=info.identifier[:255], sent=_sent(info.sent), api_key=api_key
+    )
     try:
         if info.msg_type == "Update":
             alert, applied = services.update_from_cap(alert, _update_of(info, change))
@@ -324,7 +327,7 @@ def _urgency(info: CapInfo) -> str:
     return info.urgency if info.urgency in CapUrgency.values else ""
 
 
-def _open(info: CapInfo) -> Intake:
+def _open(info: CapInfo, api_key=None) -> Intake:
     if not info.has_info:
         raise CapError(422, _("The message has no info block, so there is nothing to act on."))
     lat, lon = _place(info)
@@ -343,6 +346,7 @@ def _open(info: CapInfo) -> Intake:
         cap_sender=info.sender[:255],
         cap_identifier=info.identifier[:255],
         cap_sent=_sent(info.sent),
+        cap_api_key=api_key,
         urgency=_urgency(info),
     )
     try:
@@ -392,9 +396,10 @@ def parse_references(text: str) -> list[Reference]:
     return found
 
 
-def referenced_alert(info: CapInfo) -> Alert:
+def referenced_alert(info: CapInfo, api_key=None) -> Alert:
     """The one alert an Update or a Cancel is about. Every reference must be a message of the same sender
-    that we acted on (with the same sent time, when we know it), and all of the same alert."""
+    that we acted on (with the same sent time, when we know it), that came with the same sensor key
+    (when we know it), and all of the same alert."""
     references = parse_references(info.references)
     if not references:
         raise CapError(
@@ -415,6 +420,11 @@ def referenced_alert(info: CapInfo) -> Alert:
                 422,
                 _("No earlier message %(reference)s is known here, so this %(type)s changes nothing.")
                 % {"reference": str(reference)[:600], "type": info.msg_type},
+            )
+        if message.api_key_id is not None and (api_key is None or message.api_key_id != api_key.pk):
+            raise CapError(
+                403,
+                _("Only the key that sent %(reference)s may update or cancel it.") % {"reference": reference.identifier},
             )
         alerts[message.alert_id] = message.alert
     if len(alerts) > 1:

@@ -253,6 +253,11 @@ class CapMessage(models.Model):
     sent = models.DateTimeField(null=True, blank=True)
     msg_type = models.CharField(max_length=8, choices=Type.choices)
     received_at = models.DateTimeField(default=timezone.now)
+    # The sensor key it came with. CAP's <sender> is only what the message says of itself: an Update or
+    # Cancel must come with the key that sent the alert's first message, or any key could end any alert.
+    api_key = models.ForeignKey(
+        "open311.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("key")
+    )
 
     class Meta:
         ordering = ["received_at", "pk"]

@@ -61,6 +61,7 @@ class AlertDetails:
     # CAP messages: the message's `sent` (recorded with it, so that later Updates and Cancels can
     # reference it) and its `urgency`.
     cap_sent: datetime | None = None
+    cap_api_key: Any = None  # the sensor key (open311.ApiKey) the CAP message came with
     urgency: str = ""
     client_key: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -101,6 +102,7 @@ def open_alert_for(case: Case, details: AlertDetails | None = None) -> Alert:
             sent=details.cap_sent,
             msg_type=CapMessage.Type.ALERT,
             received_at=case.created_at,
+            api_key=details.cap_api_key,
         )
     publish(alert, "created")
     return alert
@@ -446,6 +448,7 @@ class CapChange:
     lat: float | None = None
     lon: float | None = None
     note: str = ""
+    api_key: Any = None  # the sensor key the message came with
 
 
 CAP_ACTOR = case_services.Actor(user=None, channel=Channel.SENSOR)
@@ -464,7 +467,8 @@ def _record_cap_message(alert: Alert, change: CapChange, msg_type: str) -> bool:
     try:
         with transaction.atomic():
             CapMessage.objects.create(
-                alert=alert, sender=change.sender, identifier=change.identifier, sent=change.sent, msg_type=msg_type
+                alert=alert, sender=change.sender, identifier=change.identifier, sent=change.sent, msg_type=msg_type,
+                api_key=change.api_key,
             )
     except IntegrityError:
         return False

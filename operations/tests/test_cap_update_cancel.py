@@ -330,3 +330,18 @@ def test_alerts_filed_before_messages_were_recorded_can_be_cancelled(ops, client
     response = post(client, valid(flood_cancel("SINAPROC-2026-0001.C", reference(sent="2026-06-17T09:00:00-05:00"))), sensor_key)
     assert response.status_code == 200, response.content
     assert Alert.objects.get().state == AlertState.CANCELLED
+
+
+@pytest.mark.parametrize("msg_type", ["Update", "Cancel"])
+def test_another_sensor_key_cannot_update_or_cancel_an_alert_it_did_not_send(ops, client, sensor_key, flood, msg_type):
+    """<sender> is only what a message says of itself: a second sensor key that writes SINAPROC's address
+    in it must not be able to end or rewrite SINAPROC's alert."""
+    other_key = ApiKey.issue("Estación de otra red", ApiKey.Channel.SENSOR)[1]
+    before = state()
+    body = flood_update("SINAPROC-2026-0001.X", reference(), severity="Minor") if msg_type == "Update" else flood_cancel("SINAPROC-2026-0001.X", reference())
+    response = post(client, valid(body), other_key)
+    assert response.status_code == 403
+    assert "Only the key that sent SINAPROC-2026-0001 may update or cancel it." in error_of(response)
+    assert state() == before
+    # The key that sent it still may.
+    assert post(client, valid(body), sensor_key).status_code == 200

@@ -70,11 +70,12 @@ def cap_intake(request: HttpRequest) -> HttpResponse:
         response = xml_error(405, _("Send CAP 1.2 messages with POST."))
         response["Allow"] = "POST"
         return response
-    problem = key_problem(request_key(request))
+    key = request_key(request)
+    problem = key_problem(key)
     if problem:
         return xml_error(*problem)
     try:
-        intake = cap.ingest(request.body)
+        intake = cap.ingest(request.body, key)
     except cap.CapError as error:
         logger.info("CAP message refused (%s)", error.status)
         return xml_error(error.status, str(error))
