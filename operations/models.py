@@ -256,7 +256,7 @@ class CapMessage(models.Model):
     # The sensor key it came with. CAP's <sender> is only what the message says of itself: an Update or
     # Cancel must come with the key that sent the alert's first message, or any key could end any alert.
     api_key = models.ForeignKey(
-        "open311.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("key")
+        "open311.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sensor key")
     )
 
     class Meta:
