@@ -57,7 +57,7 @@ def test_a_citizen_reports_with_a_photo_and_a_pin_on_the_map(page, live_server, 
     expect(page.locator(".govuk-character-count__status")).to_contain_text("Le quedan 3950 caracteres")
     page.get_by_label("Doméstico").check()
     page.get_by_role("button", name="Marcar el lugar en un mapa").click()
-    page.wait_for_function("window.ventanillaMap && window.ventanillaMap.map !== null")
+    page.wait_for_function("() => window.ventanillaMap && window.ventanillaMap.map !== null")
     page.evaluate("([lat, lon]) => ventanillaMap.map.setView([lat, lon], 16, {animate: false})", list(SAN_MIGUELITO))
     page.locator("[data-map-canvas]").click()
     expect(page.locator("[data-map-status]")).to_contain_text("quedó marcado")
