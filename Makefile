@@ -42,10 +42,10 @@ dev: install assets messages migrate
 	DEBUG=1 $(BIN)/ventanilla runserver 127.0.0.1:$(PORT)
 
 test: install assets messages
-	VENTANILLA_TESTING=1 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	VENTANILLA_TESTING=1 $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test-postgres: install assets messages
-	VENTANILLA_TESTING=1 DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	VENTANILLA_TESTING=1 DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -26,6 +26,8 @@ import pytest
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
+# One xdist worker runs this whole module (`--dist loadgroup`): its server starts once, not once per worker.
+pytestmark = pytest.mark.xdist_group("demo")
 BIN = Path(sys.executable).parent
 # Settings the demo must get from .env, not from the test run's environment.
 CLEARED = {"DEBUG", "DEMO", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "SECURE_COOKIES", "CSRF_TRUSTED_ORIGINS",

@@ -19,6 +19,8 @@ PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
 PRIMARY_PORT, REPLICA_PORT = 5440, 5441
 PRIMARY = f"postgres://postgres@127.0.0.1:{PRIMARY_PORT}/ventanilla"
 REPLICA = f"postgres://postgres@127.0.0.1:{REPLICA_PORT}/ventanilla"
+# One xdist worker runs this whole module (`--dist loadgroup`): its server starts once, not once per worker.
+pytestmark = pytest.mark.xdist_group("replica_clusters")
 
 READ = """
 import json

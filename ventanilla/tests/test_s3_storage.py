@@ -18,6 +18,8 @@ from open311.tests.helpers import API, form, items, post
 PORT = 8165
 ENDPOINT = f"http://127.0.0.1:{PORT}"
 BUCKET = "ventanilla-attachments"
+# One xdist worker runs this whole module (`--dist loadgroup`): its server starts once, not once per worker.
+pytestmark = pytest.mark.xdist_group("s3_server")
 
 
 @pytest.fixture(scope="module")
