@@ -112,7 +112,6 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             logger.warning("operations board: ignored a WebSocket message it does not understand (%s)", type(content).__name__)
 
     async def ops_event(self, event) -> None:
-        message = event["message"]
-        if message.get("seq", 0) <= self.replayed_until:
+        if event["seq"] <= self.replayed_until:
             return
-        await self.send_json(message)
+        await self.send(text_data=event["text"])

@@ -163,6 +163,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, jobs and live updates ---------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Messages waiting for one WebSocket before the layer drops new ones (Channels' default is 100). A storm
+# of 50 alerts a second to a board on a slow link fills 100 in two seconds; a board that still misses
+# some catches up from the event log when it notices the gap.
+CHANNEL_CAPACITY = envint("CHANNEL_CAPACITY", 1000)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -172,10 +176,15 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}}
 
 # Celery with Redis in production (worker + beat, the schedule in ventanilla/schedule.py). Without a
 # broker, the embedded `ventanilla worker` runs the same jobs in-process (docs/notifications.md).

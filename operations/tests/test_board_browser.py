@@ -110,3 +110,23 @@ def test_a_dispatcher_board_shows_only_their_agency(browser, asgi_server, transa
         page.wait_for_selector(f'.ops-alert[data-number="{ours.case.number}"][data-state=on_scene]')
     finally:
         page.context.close()
+
+
+def test_an_operator_board_fetches_an_event_the_channel_layer_dropped(browser, asgi_server, transactional_ops):
+    from operations.tests.helpers import file_flood
+
+    ops = transactional_ops
+    key = ApiKey.issue("App 311")[1]
+    page = board_page(browser, asgi_server, ops.operator)
+    try:
+        # Filed in this process: its event is in the log, but its push goes to this process's own channel
+        # layer and never reaches the server's boards, as when a full queue drops a message in a storm.
+        dropped = file_flood(ops.world, point=DAVID).case.number
+        heard = post_open311(asgi_server, key, SAN_MIGUELITO, "Quebrada desbordada frente a la escuela.")
+        row(page, heard).wait_for()
+        # The next event shows the hole in the sequence; the board asks for what it missed, without reload.
+        row(page, dropped).wait_for(timeout=15_000)
+        assert page.locator(".ops-alert").count() == 2
+        assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    finally:
+        page.context.close()

@@ -175,7 +175,50 @@
     return row;
   }
 
+  // Operators hear every event, and sequence order is commit order, so a hole in the sequence is a
+  // message the channel layer dropped (a full queue in a storm) or one still on its way from another
+  // server process. Wait a moment for late ones, then ask for what is still missing.
+  var GAP_WAIT_MS = 2000;
+  var contiguous = lastSeq; // every event up to here was applied
+  var ahead = new Set(); // events applied above it
+  var gapTimer = null;
+
+  function track(seq) {
+    if (!config.operates || seq <= contiguous) {
+      return;
+    }
+    ahead.add(seq);
+    while (ahead.has(contiguous + 1)) {
+      ahead.delete(contiguous + 1);
+      contiguous += 1;
+    }
+    if (ahead.size && !gapTimer) {
+      gapTimer = window.setTimeout(fillGap, GAP_WAIT_MS);
+    }
+  }
+
+  function caughtUp(seq) {
+    // The server sent everything up to seq that exists: nothing below it is missing any more.
+    if (seq > contiguous) {
+      contiguous = seq;
+      ahead.forEach(function (s) {
+        if (s <= contiguous) {
+          ahead.delete(s);
+        }
+      });
+      track(contiguous);
+    }
+  }
+
+  function fillGap() {
+    gapTimer = null;
+    if (ahead.size && socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "resume", since: contiguous }));
+    }
+  }
+
   function apply(seq, kind, data) {
+    track(seq);
     if (seq > lastSeq) {
       lastSeq = seq;
       document.body.dataset.opsSeq = String(lastSeq);
@@ -227,7 +270,9 @@
       return;
     }
     var protocol = window.location.protocol === "https:" ? "wss:" : "ws:";
-    socket = new WebSocket(protocol + "//" + window.location.host + config.socket + "?since=" + lastSeq);
+    // An operator's board resumes below any hole it still has; a dispatcher's sees only some events.
+    var since = config.operates ? contiguous : lastSeq;
+    socket = new WebSocket(protocol + "//" + window.location.host + config.socket + "?since=" + since);
     socket.addEventListener("open", function () {
       retries = 0;
       setStatus("live");
@@ -241,6 +286,8 @@
       }
       if (message.type === "event") {
         apply(message.seq, message.kind, message.data);
+      } else if (message.type === "caught_up") {
+        caughtUp(message.seq);
       } else if (message.type === "resync") {
         window.location.reload();
       }
