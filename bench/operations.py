@@ -79,7 +79,7 @@ def _has_tables() -> bool:
         return False
 
 
-def start_server(port: int, database_url: str, redis: bool) -> subprocess.Popen:
+def start_server(port: int, database_url: str, redis: bool, workers: int = 1, pubsub: bool = False) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -88,16 +88,22 @@ def start_server(port: int, database_url: str, redis: bool) -> subprocess.Popen:
         "HTTPS": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "REDIS_URL": "redis://127.0.0.1:6379/5" if redis else "",
+        "CHANNEL_LAYER": "redis-pubsub" if pubsub else "redis",
         "CELERY_BROKER_URL": "",
         "OPEN311_POSTS_PER_MINUTE": "1000000",
         "LOG_LEVEL": "WARNING",
         "DB_CONN_MAX_AGE": "60",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-         "--log-level", "warning", "--ws", "websockets-sansio", "operations.live_asgi:application"],
-        cwd=ROOT, env=env,
-    )
+    if workers > 1:
+        # The production server (deploy/gunicorn.conf.py): several uvicorn worker processes, which share
+        # the boards' pushes through the Redis channel layer.
+        env.update(HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY=str(workers), WEB_ACCESS_LOG="",
+                   WEB_MAX_REQUESTS="0")
+        command = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    else:
+        command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+                   "--log-level", "warning", "--ws", "websockets-sansio", "operations.live_asgi:application"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -198,6 +204,22 @@ def report(title: str, values: list[float]) -> None:
     print(f"  {title}: p50 {p(values, .5):7.1f} ms   p95 {p(values, .95):7.1f} ms   max {max(values, default=float('nan')):7.1f} ms")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants, from /proc: on a shared machine
+    the wall clock measures the neighbours too, CPU time per alert does not."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def load_average() -> str:
     return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -211,16 +233,22 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--port", type=int, default=8151)
     parser.add_argument("--redis", action="store_true")
+    parser.add_argument("--workers", type=int, default=1, help="more than 1: gunicorn with uvicorn workers, Redis layer")
+    parser.add_argument("--pubsub", action="store_true", help="the Redis pub/sub channel layer (CHANNEL_LAYER=redis-pubsub)")
     args = parser.parse_args()
+    args.redis = args.redis or args.pubsub or args.workers > 1
     # The session made here must be valid for the server: one secret for both.
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(40)
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bench-operations.sqlite3'}"
     key, session = prepare(database_url)
-    server = start_server(args.port, database_url, args.redis)
+    server = start_server(args.port, database_url, args.redis, args.workers, args.pubsub)
     try:
         boards = Boards(args.port, session, args.boards)
         listener = boards.run()
-        print(f"{args.boards} boards connected; {socket.gethostname()}, {os.cpu_count()} CPUs, {load_average()}")
+        server_kind = f"gunicorn, {args.workers} uvicorn workers" if args.workers > 1 else "uvicorn, one process"
+        layer = ("Redis pub/sub" if args.pubsub else "Redis") if args.redis else "in-memory"
+        print(f"{args.boards} boards connected to {server_kind} ({layer} channel layer); {socket.gethostname()}, "
+              f"{os.cpu_count()} CPUs, {load_average()}")
 
         posts = []
         for index in range(args.alerts):
@@ -233,6 +261,7 @@ def main() -> None:
 
         total = int(args.rate * args.duration)
         interval = 1 / args.rate
+        server_cpu, bench_cpu = tree_cpu_seconds(server.pid), time.process_time()
         started = time.perf_counter()
         results: list = []
         with ThreadPoolExecutor(args.threads) as pool:
@@ -250,6 +279,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         ok = [r for r in results if isinstance(r, tuple)]
         wait_for(boards, [r[0] for r in ok], timeout=120)
+        server_cpu, bench_cpu = tree_cpu_seconds(server.pid) - server_cpu, time.process_time() - bench_cpu
         accepted, sent, incomplete = latencies(boards, ok)
         print(
             f"2. {total} alerts offered at {args.rate:g}/s: {len(ok)} accepted in {elapsed:.1f} s ({len(ok) / elapsed:.1f}/s), "
@@ -257,6 +287,9 @@ def main() -> None:
         )
         report("POST accepted -> last board", accepted)
         report("POST sent     -> last board", sent)
+        if ok:
+            print(f"  CPU per alert: web server {server_cpu * 1000 / len(ok):.1f} ms (all its processes), "
+                  f"this benchmark's boards and clients {bench_cpu * 1000 / len(ok):.1f} ms")
         boards.stop.set()
         listener.join(timeout=10)
     finally:

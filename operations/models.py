@@ -8,7 +8,7 @@ life beside it. State changes happen only in `operations.services`, through the 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -210,10 +210,20 @@ class OpsSequence(models.Model):
 
     @classmethod
     def next(cls) -> int:
-        with transaction.atomic():
-            cls.objects.get_or_create(name="ops")
-            cls.objects.filter(name="ops").update(last=F("last") + 1)
-            return cls.objects.filter(name="ops").values_list("last", flat=True).get()
+        # One statement, not a savepoint and three: every alert's intake holds this row's lock from here to
+        # its commit, so the fewer round trips after it, the more alerts a second. UPDATE … RETURNING is
+        # in PostgreSQL and in SQLite since 3.35.
+        table = connection.ops.quote_name(cls._meta.db_table)
+        sql = f"UPDATE {table} SET last = last + 1 WHERE name = %s RETURNING last"  # noqa: S608 - our own table name
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ["ops"])
+            row = cursor.fetchone()
+        if row is None:
+            with transaction.atomic():
+                cls.objects.get_or_create(name="ops")
+                cls.objects.filter(name="ops").update(last=F("last") + 1)
+                return cls.objects.filter(name="ops").values_list("last", flat=True).get()
+        return row[0]
 
 
 class OpsEvent(models.Model):

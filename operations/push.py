@@ -65,7 +65,8 @@ def snapshot(alert: Alert, now=None) -> dict[str, Any]:
 
 
 def groups_for(alert: Alert) -> list[str]:
-    return [ALL_GROUP, *(agency_group(agency_id) for agency_id in alert.dispatches.values_list("agency_id", flat=True))]
+    # From the dispatches `for_board()` prefetched: no query of its own.
+    return [ALL_GROUP, *(agency_group(agency_id) for agency_id in sorted({d.agency_id for d in alert.dispatches.all()}))]
 
 
 def publish(alert: Alert | None, kind: str, payload: dict[str, Any] | None = None) -> OpsEvent:

@@ -176,12 +176,22 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
+    # "redis": channels_redis's original layer (each board's messages queued in Redis, capacity above).
+    # "redis-pubsub": one PUBLISH per event, fanned out to the boards inside each web process; it keeps
+    # no queue in Redis, so a process that is reconnecting misses events, which its boards then fetch
+    # from the log (docs/operations.md). Measured side by side in bench/README.md.
+    CHANNEL_LAYER = envstr("CHANNEL_LAYER", "redis")
+    if CHANNEL_LAYER not in ("redis", "redis-pubsub"):
+        raise ImproperlyConfigured(f"CHANNEL_LAYER is redis or redis-pubsub, not {CHANNEL_LAYER!r}.")
+    if CHANNEL_LAYER == "redis-pubsub":
+        CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
+            }
         }
-    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}}

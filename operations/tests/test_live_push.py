@@ -23,10 +23,16 @@ REDIS_LAYER = {
 }
 
 
-@pytest.fixture(params=["memory", "redis"])
+# The pub/sub layer (CHANNEL_LAYER=redis-pubsub): one PUBLISH per event, fanned out in each process.
+REDIS_PUBSUB_LAYER = {**REDIS_LAYER, "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer"}
+
+
+@pytest.fixture(params=["memory", "redis", "redis-pubsub"])
 def channel_layer(request, settings):
     if request.param == "redis":
         settings.CHANNEL_LAYERS = {"default": REDIS_LAYER}
+    elif request.param == "redis-pubsub":
+        settings.CHANNEL_LAYERS = {"default": REDIS_PUBSUB_LAYER}
     from channels.layers import channel_layers
 
     channel_layers.backends.clear()
