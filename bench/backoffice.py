@@ -1,6 +1,7 @@
 """Back-office benchmark on PostgreSQL: 1,000,000 generated cases, one entity holding 100,000 open ones,
 realistic phones and cédulas in the contacts. Measures, through Django's full request stack in this
-process (the client beside the server, no network), p50/p95 of:
+process (the client beside the server, no network), p50/p95 of the wall clock and of this process's CPU time
+(Django's work without PostgreSQL's or the wait for a CPU; comparable between runs at different loads) of:
 
 - the queue's first page, and page 50 of a filtered view (keyset: 49 "next page" links followed first);
 - the case page; "show contact"; every action of the case page (each on its own case);
@@ -124,14 +125,22 @@ def prepare(cases: int, open_cases: int):
 
 
 def measure(name: str, rounds: int, call) -> tuple[str, float, float, int]:
-    timings, failures = [], 0
+    # Wall clock is the goal's measure, but on a shared machine it mostly measures the neighbours. The test
+    # client runs the view in this process, so this process's CPU time per request is Django's own work
+    # (not PostgreSQL's, not waiting for a CPU): the figure that stays comparable across loads.
+    timings, cpu, failures = [], [], 0
     for i in range(rounds):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         ok = call(i)
         timings.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
         failures += 0 if ok else 1
     p50, p95 = percentile(timings, 50), percentile(timings, 95)
-    print(f"{name:<44} {p50:>8.1f} {p95:>8.1f}   {'ok ' if p95 <= GOAL_MS else 'SLOW'} {failures:>3} failed", flush=True)
+    cpu50, cpu95 = percentile(cpu, 50), percentile(cpu, 95)
+    print(
+        f"{name:<44} {p50:>8.1f} {p95:>8.1f} {cpu50:>8.1f} {cpu95:>8.1f}   {'ok ' if p95 <= GOAL_MS else 'SLOW'} {failures:>3} failed",
+        flush=True,
+    )
     return name, p50, p95, failures
 
 
@@ -170,7 +179,7 @@ def main() -> None:
     login_verified(sup, supervisor)
     print(f"\n{Case.objects.count():,} cases; {entity.code} holds {Case.objects.open().filter(entity=entity).count():,} open")
     print(f"{load()} before; {os.cpu_count()} CPUs; {rounds} rounds each\n")
-    print(f"{'':<44} {'p50 ms':>8} {'p95 ms':>8}   goal {GOAL_MS} ms")
+    print(f"{'':<44} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'CPU p95':>8}   goal {GOAL_MS} ms (p95 wall)")
     results = []
 
     def get(client, path, params=None, status=200):
