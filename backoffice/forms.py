@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Category, Channel, RejectionReason, State
 from entities.models import District, Entity
 
-from .widgets import FastSelect
+from . import options
+from .widgets import FastSelect, OptionList, PythonWidgetRenderer, QuerysetOptions
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -25,6 +26,8 @@ ANSWER_MAX_LENGTH = 4000
 
 
 class GovukForm(forms.Form):
+    default_renderer = PythonWidgetRenderer()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -65,14 +68,22 @@ class VersionedForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
+def _colleague(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 class AssignForm(VersionedForm):
     assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), to_field_name="username")
 
     def __init__(self, *args, colleagues=None, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
         if colleagues is not None:
-            self.fields["assignee"].queryset = colleagues
-        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+            field.queryset = colleagues
+            # Written from `colleagues` itself (its rows are kept after the first read), not from the field's
+            # copy; the copy checks what is posted.
+            field.widget.choices = OptionList(QuerysetOptions(colleagues, lambda user: user.username, _colleague), field.empty_label)
+        field.label_from_instance = _colleague
 
 
 class EmptyActionForm(VersionedForm):
@@ -100,7 +111,10 @@ class TransferForm(VersionedForm):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         entities = Entity.objects.active().only("code", "name", "acronym").order_by("name")
-        self.fields["entity"].queryset = entities.exclude(pk=case.entity_id) if case else entities
+        field = self.fields["entity"]
+        field.queryset = entities.exclude(pk=case.entity_id) if case else entities
+        # The same entities, from the cached options (the queryset checks what is posted).
+        field.widget.choices = options.entities(field.empty_label, exclude_pk=case.entity_id if case else None)
 
 
 class RejectForm(VersionedForm):
@@ -123,7 +137,15 @@ class ChangeCategoryForm(VersionedForm):
         categories = Category.objects.active().order_by("group_es", "name_es")
         if case is not None:
             categories = categories.filter(sensitive=case.category.sensitive).exclude(pk=case.category_id)
-        self.fields["category"].queryset = categories
+        field = self.fields["category"]
+        field.queryset = categories
+        # The same categories, from the cached options (the queryset checks what is posted).
+        field.widget.choices = options.categories(
+            field.empty_label,
+            active_only=True,
+            sensitive=case.category.sensitive if case is not None else None,
+            exclude_pk=case.category_id if case is not None else None,
+        )
 
 
 class ModerateForm(VersionedForm):
@@ -160,6 +182,13 @@ class QueueForm(GovukForm):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
     after = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The lists as the querysets above would give them, from the cached options (the querysets still
+        # check a chosen value).
+        for name, cached in (("category", options.categories), ("district", options.districts)):
+            self.fields[name].widget.choices = cached(self.fields[name].empty_label)
+
 
 class SaveFilterForm(GovukForm):
     name = forms.CharField(label=_("Name of this filter"), max_length=80)
@@ -177,5 +206,6 @@ class BulkForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entity"].queryset = Entity.objects.active().only("code", "name", "acronym").order_by("name")
+        self.fields["entity"].widget.choices = options.entities(self.fields["entity"].empty_label)
         # The numbers are checked against what the user may see after validation, not as fixed choices.
         self.fields["cases"].valid_value = lambda value: isinstance(value, str) and len(value) <= 16
