@@ -22,6 +22,7 @@ from cases.services import REASSIGNABLE_STATES, Actor, InvalidTransition, reassi
 from cases.sla import WorkCalendar
 
 from .. import queue as q
+from .. import queue_rows
 from ..access import staff_required
 from ..forms import BulkForm, QueueForm, SaveFilterForm
 from ..models import SavedFilter
@@ -52,6 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": rows,
+            "table_rows": queue_rows.render(rows),
             "counts": q.state_counts(cases),
             "cap": q.COUNT_CAP,
             "next_url": f"?{query}&{urlencode({'after': result.next_cursor})}" if result.next_cursor else "",
