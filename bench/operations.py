@@ -79,7 +79,8 @@ def _has_tables() -> bool:
         return False
 
 
-def start_server(port: int, database_url: str, redis: bool, workers: int = 1, pubsub: bool = False) -> subprocess.Popen:
+def start_server(port: int, database_url: str, redis: bool, workers: int = 1, pubsub: bool = False,
+                 pool: int = 0) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -92,7 +93,9 @@ def start_server(port: int, database_url: str, redis: bool, workers: int = 1, pu
         "CELERY_BROKER_URL": "",
         "OPEN311_POSTS_PER_MINUTE": "1000000",
         "LOG_LEVEL": "WARNING",
-        "DB_CONN_MAX_AGE": "60",
+        # Under ASGI each request has a thread of its own: persistent connections would leak (docs/deploy.md).
+        "DB_CONN_MAX_AGE": "0",
+        "DB_POOL_MAX_SIZE": str(pool),
     }
     if workers > 1:
         # The production server (deploy/gunicorn.conf.py): several uvicorn worker processes, which share
@@ -234,20 +237,22 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8151)
     parser.add_argument("--redis", action="store_true")
     parser.add_argument("--workers", type=int, default=1, help="more than 1: gunicorn with uvicorn workers, Redis layer")
-    parser.add_argument("--pubsub", action="store_true", help="the Redis pub/sub channel layer (CHANNEL_LAYER=redis-pubsub)")
+    parser.add_argument("--pubsub", action="store_true", help="the Redis pub/sub channel layer (CHANNEL_LAYER=redis-pubsub, the default)")
+    parser.add_argument("--pool", type=int, default=0, help="a database connection pool of this size per process (DB_POOL_MAX_SIZE)")
     args = parser.parse_args()
     args.redis = args.redis or args.pubsub or args.workers > 1
     # The session made here must be valid for the server: one secret for both.
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(40)
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bench-operations.sqlite3'}"
     key, session = prepare(database_url)
-    server = start_server(args.port, database_url, args.redis, args.workers, args.pubsub)
+    server = start_server(args.port, database_url, args.redis, args.workers, args.pubsub, args.pool)
     try:
         boards = Boards(args.port, session, args.boards)
         listener = boards.run()
         server_kind = f"gunicorn, {args.workers} uvicorn workers" if args.workers > 1 else "uvicorn, one process"
         layer = ("Redis pub/sub" if args.pubsub else "Redis") if args.redis else "in-memory"
-        print(f"{args.boards} boards connected to {server_kind} ({layer} channel layer); {socket.gethostname()}, "
+        pool = f", a pool of {args.pool} connections per process" if args.pool else ", a connection per request"
+        print(f"{args.boards} boards connected to {server_kind} ({layer} channel layer{pool}); {socket.gethostname()}, "
               f"{os.cpu_count()} CPUs, {load_average()}")
 
         posts = []

@@ -87,6 +87,14 @@ def processes(env: dict[str, str]) -> dict[str, list[str]]:
     }
 
 
+def process_env(env: dict[str, str], name: str) -> dict[str, str]:
+    # The web server pools its database connections (ASGI: one thread per request, docs/deploy.md);
+    # Celery's forked processes open their own and do not share a pool made before the fork.
+    if name == "web":
+        return {"DB_POOL_MAX_SIZE": "8", **env}
+    return {**env, "DB_POOL_MAX_SIZE": "0"}
+
+
 def main() -> int:
     env = environment()
     prepare(env)
@@ -100,7 +108,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     for name, command in processes(env).items():
-        running[name] = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - the topology's own fixed commands
+        running[name] = subprocess.Popen(command, cwd=ROOT, env=process_env(env, name))  # noqa: S603 - the topology's own fixed commands
     print(f"prod-local: http://{env['HOST']}:{env['PORT']}/ (web, worker, beat running; Ctrl-C stops)", flush=True)
     failed = ""
     while not stopping and not failed:

@@ -111,6 +111,16 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             # Logged without its content: a client may put anything in it.
             logger.warning("operations board: ignored a WebSocket message it does not understand (%s)", type(content).__name__)
 
+    async def dispatch(self, message) -> None:
+        # Channels closes stale database connections before every handler, through sync_to_async: a hop
+        # to the one thread that runs all of this process's Django views. A live event touches no
+        # database, so it is forwarded without the hop; in a storm that thread is busy filing alerts and
+        # 100 boards waiting for it per event fell seconds behind. Everything else goes the usual way.
+        if message.get("type") == "ops.event":
+            await self.ops_event(message)
+            return
+        await super().dispatch(message)
+
     async def ops_event(self, event) -> None:
         if event["seq"] <= self.replayed_until:
             return

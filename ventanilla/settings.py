@@ -155,7 +155,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not the in-memory default) so that tests with several threads share one database; one per
     # process so that parallel workers (and parallel test runs on one machine) never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
-elif TESTING:
+elif envint("DB_POOL_MAX_SIZE", 0) > 0:
+    # Under ASGI every request runs in a thread of its own, so persistent connections leak (one per dead
+    # thread) and DB_CONN_MAX_AGE stays 0: each request then pays a new connection. A pool per process
+    # (psycopg_pool, built into Django since 5.1) reuses them; bench/README.md has the measurement.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": envint("DB_POOL_MIN_SIZE", 2),
+        "max_size": envint("DB_POOL_MAX_SIZE", 0),
+        "timeout": envint("DB_POOL_TIMEOUT", 10),
+    }
+if TESTING and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Several checkouts may run the suite on one PostgreSQL server at once (developers' worktrees, CI):
     # each run gets test databases of its own. pytest-xdist adds the worker suffix to this name.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
@@ -176,11 +186,12 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
-    # "redis": channels_redis's original layer (each board's messages queued in Redis, capacity above).
-    # "redis-pubsub": one PUBLISH per event, fanned out to the boards inside each web process; it keeps
-    # no queue in Redis, so a process that is reconnecting misses events, which its boards then fetch
-    # from the log (docs/operations.md). Measured side by side in bench/README.md.
-    CHANNEL_LAYER = envstr("CHANNEL_LAYER", "redis")
+    # "redis-pubsub" (default): one PUBLISH per event, fanned out to the boards inside each web process.
+    # It keeps no queue in Redis, so a process that is reconnecting misses events, which its boards then
+    # fetch from the log (docs/operations.md). "redis": channels_redis's original layer, every board's
+    # messages queued in Redis one by one; at 50 alerts/s to 100 boards those fell 7-10 s behind where
+    # pub/sub stayed under 0.3 s (bench/README.md, docs/decisions.md).
+    CHANNEL_LAYER = envstr("CHANNEL_LAYER", "redis-pubsub")
     if CHANNEL_LAYER not in ("redis", "redis-pubsub"):
         raise ImproperlyConfigured(f"CHANNEL_LAYER is redis or redis-pubsub, not {CHANNEL_LAYER!r}.")
     if CHANNEL_LAYER == "redis-pubsub":

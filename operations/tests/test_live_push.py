@@ -1,6 +1,7 @@
 """The board's WebSocket: every step is pushed with its sequence number, a reconnecting board catches
 up from the log, dispatchers hear only their agency, and nonsense from a client breaks nothing."""
 
+import json
 import logging
 import os
 import threading
@@ -256,5 +257,33 @@ def test_a_cap_update_and_cancel_posted_over_http_reach_every_board(transactiona
             assert cancelled["data"]["case_state"] == "resolved"
         for communicator in (one, two, fire):
             await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_a_board_hears_live_events_while_a_slow_request_holds_the_views_thread(transactional_ops):
+    """Django runs every sync view of a process in one thread. Live events must not queue behind it:
+    in a storm that thread is busy filing alerts, and 100 boards each waiting for it fell seconds behind."""
+    import asyncio
+    import time
+
+    from channels.layers import get_channel_layer
+
+    from operations.push import ALL_GROUP
+
+    ops = transactional_ops
+
+    async def scenario():
+        one = board(ops.operator)
+        assert (await one.connect(timeout=20))[0]
+        slow = asyncio.ensure_future(sync_to_async(time.sleep)(3))  # the views' thread, busy for 3 s
+        await asyncio.sleep(0.1)
+        message = {"type": "event", "seq": 10**9, "kind": "created", "number": "2026-999999", "data": {}}
+        await get_channel_layer().group_send(ALL_GROUP, {"type": "ops.event", "seq": message["seq"], "text": json.dumps(message)})
+        started = time.monotonic()
+        assert (await one.receive_json_from(timeout=2)) == message
+        assert time.monotonic() - started < 2 and not slow.done()
+        await slow
+        await one.disconnect()
 
     run(scenario)

@@ -18,7 +18,11 @@ def backend(**env: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, "channels_redis.core.RedisChannelLayer"), ("redis-pubsub", "channels_redis.pubsub.RedisPubSubChannelLayer")],
+    [
+        (None, "channels_redis.pubsub.RedisPubSubChannelLayer"),
+        ("redis-pubsub", "channels_redis.pubsub.RedisPubSubChannelLayer"),
+        ("redis", "channels_redis.core.RedisChannelLayer"),
+    ],
 )
 def test_the_channel_layer_is_chosen_by_environment(value, expected):
     done = backend(**({"CHANNEL_LAYER": value} if value else {}))
