@@ -38,6 +38,16 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_option_lists():
+    """The back office keeps its select lists per process (backoffice/options.py), renewed by signals. Each
+    test builds its own world, partly in bulk (no signals): it starts from lists built from its own data."""
+    from backoffice import options
+
+    options._built.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     # Uploaded files of one test never land in the developer's var/ folder or another test's view.
     settings.MEDIA_ROOT = tmp_path / "media"
