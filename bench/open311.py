@@ -113,6 +113,10 @@ class Result:
             return float("nan")
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
 
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
     def row(self) -> str:
         done = len(self.latencies)
         failed = sum(self.failures.values())
@@ -264,6 +268,32 @@ def post_payloads(base: str, raw_key: str) -> list[dict]:
     return payloads
 
 
+def queries_per_post(raw_key: str) -> int:
+    """The statements one Open311 POST runs, through Django's test client in this process (rolled back)."""
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from ventanilla.testing import SAN_MIGUELITO
+
+    from cases.models import Category
+
+    client = Client()
+    # A service without questions, in a district (the questions would add no statements).
+    code = Category.objects.listed().filter(attributes__isnull=True, urgent=False).values_list("code", flat=True).first()
+    data = {"api_key": raw_key, "service_code": code, "lat": SAN_MIGUELITO[0], "long": SAN_MIGUELITO[1],
+            "description": "Banco de pruebas: reporte de ejemplo con algo de texto.", "email": "ana@example.com"}
+    with override_settings(ALLOWED_HOSTS=["testserver"]), transaction.atomic():
+        client.post("/open311/v2/requests.json", data, secure=True)  # first request: caches filled
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post("/open311/v2/requests.json", data, secure=True)
+        transaction.set_rollback(True)
+    if response.status_code != 200:
+        return -1
+    # Savepoints are Django's own bookkeeping, not work: counted apart from the statements.
+    return sum(1 for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT")))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000000")))
@@ -319,6 +349,8 @@ def main() -> None:
     ) or Category.objects.listed().values_list("code", flat=True).first()
     connection.close()
 
+    queries = queries_per_post(raw_key)
+    connection.close()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(
@@ -328,6 +360,9 @@ def main() -> None:
         # thread, where a kept connection would leak, so uvicorn gets one connection per request.
         DB_CONN_MAX_AGE="600" if args.server == "gunicorn" else "0",
         OPEN311_POSTS_PER_MINUTE=str(10**9),
+        # Plain http on the loopback: production's HTTPS=1 would redirect every request to https.
+        HTTPS="0",
+        SECURE_COOKIES="0",
         LOG_LEVEL="ERROR",
         MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
     )
@@ -345,6 +380,8 @@ def main() -> None:
                       lambda s, i: s.post(f"{base}/bench/bare", data={"description": payloads[0]["description"],
                                                                      "number": numbers[i % len(numbers)]})),
             run_phase("POST requests.json (new case)", args.posts, c,
+                      lambda s, i: s.post(f"{api}/requests.json", data=payloads[i % len(payloads)])),
+            run_phase("POST requests.json, one client", max(args.posts // 4, 50), 1,
                       lambda s, i: s.post(f"{api}/requests.json", data=payloads[i % len(payloads)])),
             run_phase(f"GET requests.json {busiest} open, 50/page", args.gets, c,
                       lambda s, i: s.get(f"{api}/requests.json", params={
@@ -371,6 +408,10 @@ def main() -> None:
     print(f"{'phase':<52} {'c':>3} {'ok':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'errors':>6}")
     for result in results:
         print(result.row())
+    bare, post = results[0], results[1]
+    if bare.throughput:
+        print(f"POST throughput with {c} clients: {post.throughput / bare.throughput:.2f}x the bare-insert floor "
+              f"(goal: at least 0.5x); {queries} queries per POST (counted in-process beforehand)")
 
 
 if __name__ == "__main__":
