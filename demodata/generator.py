@@ -219,11 +219,26 @@ REPLY_CHANNELS = {"web", "mobile", "whatsapp", "email", "sms"}
 PHONE_CHANNELS = {"phone", "whatsapp", "sms"}
 
 
-class CaseGenerator:
-    """Plans cases over the twelve months before `now`, in the order they were received."""
+# About a year of a New York-sized city's 311 (2.5 million requests): generated history longer than that
+# is spread over several years instead of crammed into one, so that a year, a month and a queue hold
+# what they would in such a city.
+CASES_PER_YEAR = 2_500_000
+# Yearly growth of a multi-year history (people adopt the service).
+YEARLY_GROWTH = 0.15
 
-    def __init__(self, *, seed: int = 2026, now: dt.datetime | None = None, data: dict | None = None) -> None:
+
+def years_for(count: int) -> int:
+    """How many years `count` cases span by default: one up to a big city's year, then one more per year's worth."""
+    return max(1, -(-count // CASES_PER_YEAR))
+
+
+class CaseGenerator:
+    """Plans cases over the `years` (by default `years_for(count)`, one for the demo) before `now`, in the
+    order they were received."""
+
+    def __init__(self, *, seed: int = 2026, now: dt.datetime | None = None, data: dict | None = None, years: int = 1) -> None:
         self.seed = seed
+        self.years = max(1, years)
         self.rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not a secret
         self.now = int((now or timezone.now()).timestamp())
         self.data = load_demo_data() if data is None else data
@@ -240,8 +255,8 @@ class CaseGenerator:
         )
         tz = timezone.get_default_timezone()
         today = timezone.localtime(timezone.now() if now is None else now, tz).date()
-        self.clock = Clock(today - dt.timedelta(days=368), today + dt.timedelta(days=400))
-        self.start = self.now - 365 * DAY
+        self.clock = Clock(today - dt.timedelta(days=365 * self.years + 3), today + dt.timedelta(days=400))
+        self.start = self.now - 365 * self.years * DAY
         self._prepare_categories(categories)
         self._prepare_people()
         self._prepare_texts()
@@ -369,15 +384,19 @@ class CaseGenerator:
     # --- When the cases arrive --------------------------------------------------------------------------
 
     def arrivals(self, count: int) -> Iterator[int]:
-        """`count` arrival times over the last 365 days in increasing order: more on weekdays, in office
-        hours, and more towards the present (a service that people adopt)."""
+        """`count` arrival times over the generator's years in increasing order: more on weekdays, in office
+        hours, and more towards the present (a service that people adopt: within one year a linear rise,
+        over several a yearly growth of YEARLY_GROWTH)."""
         nprng = np.random.default_rng(self.seed)
         first_day = self.clock.day(self.start)
         last_day = self.clock.day(self.now)
         days = list(range(first_day, last_day + 1))
-        weights = np.array(
-            [WEEKDAY[self.clock.days[d].weekday()] * (0.8 + 0.4 * i / max(len(days) - 1, 1)) for i, d in enumerate(days)]
-        )
+        span = max(len(days) - 1, 1)
+        if self.years == 1:
+            trend = [0.8 + 0.4 * i / span for i in range(len(days))]
+        else:
+            trend = [(1 + YEARLY_GROWTH) ** (self.years * i / span) for i in range(len(days))]
+        weights = np.array([WEEKDAY[self.clock.days[d].weekday()] * trend[i] for i, d in enumerate(days)])
         per_day = nprng.multinomial(count, weights / weights.sum())
         hours = list(accumulate(HOURLY))
         r = self.rng.random

@@ -28,7 +28,7 @@ from django.db.models import Max
 
 from entities.models import District, Entity
 
-from .generator import CaseGenerator, Planned
+from .generator import CaseGenerator, Planned, years_for
 from cases import numbering
 from cases.maintenance import analyze_case_tables
 from cases.models import Case, CaseContact, CaseEvent, Category, SurveyResponse
@@ -66,8 +66,10 @@ def generate_cases(
     progress: Callable[[GenerationResult], None] | None = None,
     writers: int = WRITERS,
     data: dict | None = None,
+    years: int | None = None,
 ) -> GenerationResult:
-    """Generate and store `count` cases over the last twelve months; returns what was written and how fast.
+    """Generate and store `count` cases over the last `years` (default `years_for(count)`: twelve months up
+    to 2.5 million cases, a year more per 2.5 million); returns what was written and how fast.
 
     Inside a transaction (load_demo, tests) every batch is written on the caller's connection, so the
     caller's uncommitted rows are visible and its rollback undoes the cases too. Each batch reserves its
@@ -78,7 +80,8 @@ def generate_cases(
     """
     progress_report = _Progress(progress)
     with _without_cyclic_gc():
-        batches = CaseGenerator(seed=seed, now=now, data=data).plan(count, batch_size)
+        years = years_for(count) if years is None else years
+        batches = CaseGenerator(seed=seed, now=now, data=data, years=years).plan(count, batch_size)
         if connection.vendor == "postgresql" and not connection.in_atomic_block and writers > 0:
             _write_in_parallel(batches, writers, progress_report)
         else:

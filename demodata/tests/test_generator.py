@@ -1,6 +1,7 @@
 """The demo case generator: deterministic, realistic, and consistent with the services' own rules."""
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -198,3 +199,36 @@ def test_the_command_explains_that_a_jurisdiction_is_needed(db):
     with pytest.raises(CommandError, match="load_jurisdiction"):
         call_command("generate_cases", "--count", "10")
     assert not Entity.objects.exists() and not Case.objects.exists()
+
+
+def test_a_history_longer_than_a_big_citys_year_spans_several_years():
+    from demodata.generator import CASES_PER_YEAR, years_for
+
+    assert years_for(1) == years_for(1_000_000) == years_for(CASES_PER_YEAR) == 1
+    assert years_for(CASES_PER_YEAR + 1) == 2
+    assert years_for(10_000_000) == 4
+
+
+def test_several_years_of_history_grow_year_by_year_and_are_numbered_per_year(world, now):
+    generate_cases(3000, seed=7, now=now, years=3)
+    by_year = Counter(Case.objects.values_list("year", flat=True))
+    oldest = min(Case.objects.values_list("created_at", flat=True))
+    assert (now - oldest).days > 2 * 365 and len(by_year) >= 3
+    # 15 % growth a year: the last twelve months hold about a third more than the first twelve.
+    year = timedelta(days=365)
+    first = Case.objects.filter(created_at__lt=now - 2 * year).count()
+    last = Case.objects.filter(created_at__gte=now - year).count()
+    assert last > 1.15 * first
+    # Each year's numbers start again at 1, in order of receipt.
+    for year in by_year:
+        sequences = list(Case.objects.filter(year=year).order_by("created_at", "pk").values_list("sequence", flat=True))
+        assert sequences == list(range(1, len(sequences) + 1))
+    assert all(c.created_at <= now for c in Case.objects.only("created_at"))
+
+
+def test_the_command_takes_the_years_to_span(world):
+    from io import StringIO
+
+    call_command("generate_cases", "--count", "200", "--years", "2", stdout=StringIO())
+    oldest = min(Case.objects.values_list("created_at", flat=True))
+    assert (timezone.now() - oldest).days > 365
