@@ -183,11 +183,8 @@
   var ahead = new Set(); // events applied above it
   var gapTimer = null;
 
-  function track(seq) {
-    if (!config.operates || seq <= contiguous) {
-      return;
-    }
-    ahead.add(seq);
+  function advance() {
+    // Move the unbroken mark over what arrived above it; while a hole is left, wait for it.
     while (ahead.has(contiguous + 1)) {
       ahead.delete(contiguous + 1);
       contiguous += 1;
@@ -197,16 +194,24 @@
     }
   }
 
+  function track(seq) {
+    if (!config.operates || seq <= contiguous) {
+      return;
+    }
+    ahead.add(seq);
+    advance();
+  }
+
   function caughtUp(seq) {
     // The server sent everything up to seq that exists: nothing below it is missing any more.
-    if (seq > contiguous) {
+    if (config.operates && seq > contiguous) {
       contiguous = seq;
       ahead.forEach(function (s) {
         if (s <= contiguous) {
           ahead.delete(s);
         }
       });
-      track(contiguous);
+      advance();
     }
   }
 
