@@ -155,16 +155,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not the in-memory default) so that tests with several threads share one database; one per
     # process so that parallel workers (and parallel test runs on one machine) never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
-elif envint("DB_POOL_MAX_SIZE", 0) > 0:
-    # Under ASGI every request runs in a thread of its own, so persistent connections leak (one per dead
-    # thread) and DB_CONN_MAX_AGE stays 0: each request then pays a new connection. A pool per process
-    # (psycopg_pool, built into Django since 5.1) reuses them; bench/README.md has the measurement.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": envint("DB_POOL_MIN_SIZE", 2),
-        "max_size": envint("DB_POOL_MAX_SIZE", 0),
-        "timeout": envint("DB_POOL_TIMEOUT", 10),
-    }
+
+
+def pooled(database: dict) -> dict:
+    """The PostgreSQL settings with a connection pool per process when DB_POOL_MAX_SIZE is set. Under ASGI
+    every request runs in a thread of its own, so persistent connections leak (one per dead thread) and
+    DB_CONN_MAX_AGE stays 0: each request then pays a new connection. A pool (psycopg_pool, built into
+    Django since 5.1) reuses them; bench/README.md has the measurement."""
+    if envint("DB_POOL_MAX_SIZE", 0) > 0 and database["ENGINE"] != "django.db.backends.sqlite3":
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": envint("DB_POOL_MIN_SIZE", 2),
+            "max_size": envint("DB_POOL_MAX_SIZE", 0),
+            "timeout": envint("DB_POOL_TIMEOUT", 10),
+        }
+    return database
+
+
+pooled(DATABASES["default"])
 if TESTING and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Several checkouts may run the suite on one PostgreSQL server at once (developers' worktrees, CI):
     # each run gets test databases of its own. pytest-xdist adds the worker suffix to this name.
@@ -566,6 +574,6 @@ REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
 REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
 DATABASE_ROUTERS = ["ventanilla.dbrouter.ReplicaRouter"]
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    DATABASES["replica"] = pooled(dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0)))
     # Tests point the replica at the test database itself unless they build a real one.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
