@@ -29,19 +29,7 @@ def flood_warning(
     headline: str = "Crecida del río Abajo",
     description: str = "El nivel del río superó la cota de alerta.",
 ) -> bytes:
-    header = (f"<note>{note}</note>" if note is not None else "") + (
-        f"<references>{references}</references>" if references is not None else ""
-    )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>{identifier}</identifier>
-  <sender>{sender}</sender>
-  <sent>{sent}</sent>
-  <status>{status}</status>
-  <msgType>{msg_type}</msgType>
-  <scope>Public</scope>
-  {header}
-  <info>
+    return envelope(identifier, sender, sent, status, msg_type, note, references, f"""<info>
     <language>es-PA</language>
     <category>Met</category>
     <event>Inundación</event>
@@ -57,7 +45,25 @@ def flood_warning(
       <areaDesc>San Miguelito</areaDesc>
       {area}
     </area>
-  </info>
+  </info>""")
+
+
+def envelope(identifier: str, sender: str, sent: str, status: str, msg_type: str, note: str | None,
+             references: str | None, body: str = "") -> bytes:
+    """A CAP 1.2 alert element: the header fields in the schema's order, then the body (its info block)."""
+    header = (f"<note>{note}</note>" if note is not None else "") + (
+        f"<references>{references}</references>" if references is not None else ""
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>{identifier}</identifier>
+  <sender>{sender}</sender>
+  <sent>{sent}</sent>
+  <status>{status}</status>
+  <msgType>{msg_type}</msgType>
+  <scope>Public</scope>
+  {header}
+  {body}
 </alert>""".encode()
 
 
@@ -81,15 +87,4 @@ def flood_cancel(
     sent: str = "2026-06-17T16:00:00-05:00",
 ) -> bytes:
     """A CAP Cancel with no info block (CAP allows it: the references and a note say it all)."""
-    note_element = f"<note>{note}</note>" if note is not None else ""
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
-  <identifier>{identifier}</identifier>
-  <sender>{sender}</sender>
-  <sent>{sent}</sent>
-  <status>{status}</status>
-  <msgType>Cancel</msgType>
-  <scope>Public</scope>
-  {note_element}
-  <references>{references}</references>
-</alert>""".encode()
+    return envelope(identifier, sender, sent, status, "Cancel", note, references)
