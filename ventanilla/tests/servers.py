@@ -61,6 +61,14 @@ def free_port(taken: set[int] = frozenset()) -> int:
     raise RuntimeError("No free port in 8180-8189")
 
 
+def unused_port() -> int:
+    """A port nobody listens on now, chosen by the system, for a server a test starts once (under
+    `--dist loadgroup`, so no other worker starts the same one)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def server_env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DEBUG", "DATABASE_URL")}
     env.update(

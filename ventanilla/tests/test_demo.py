@@ -12,7 +12,6 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from ventanilla.tests.servers import unused_port
+
 BASE = Path(settings.BASE_DIR)
 # One xdist worker runs this whole module (`--dist loadgroup`): its server starts once, not once per worker.
 pytestmark = pytest.mark.xdist_group("demo")
@@ -32,12 +33,6 @@ BIN = Path(sys.executable).parent
 # Settings the demo must get from .env, not from the test run's environment.
 CLEARED = {"DEBUG", "DEMO", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "SECURE_COOKIES", "CSRF_TRUSTED_ORIGINS",
            "VENTANILLA_TESTING", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "CELERY_BROKER_URL", "PORT"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def demo_environment(tmp: Path) -> dict[str, str]:
@@ -63,7 +58,7 @@ def demo(tmp_path_factory):
     """`make demo` with a small case count, serving on a free port. Yields (base URL, output so far, env)."""
     tmp = tmp_path_factory.mktemp("demo")
     env = demo_environment(tmp)
-    port = free_port()
+    port = unused_port()
     # The prerequisites (install, assets, messages) are what the test run itself stands on: -o keeps make
     # from rebuilding them, so this runs the demo recipe exactly as `make demo` does.
     command = ["make", "--no-print-directory", "-o", "install", "-o", "assets", "-o", "messages", "demo",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 import psycopg
 import pytest
 import requests
+
+from ventanilla.tests.servers import unused_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = f"scale_prod_local_{os.getpid()}"
@@ -39,16 +40,10 @@ class Topology:
         return env
 
 
-def unused_port() -> int:
-    """A port no one listens on now, chosen when the topology starts. A fixed port once let a second copy of
-    this topology fail to bind while the first copy answered its readiness check, then stopped under it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def topology():
+    # Chosen when the topology starts: a fixed port once let a second copy of this topology fail to bind
+    # while the first copy answered its readiness check, then stopped under it.
     topology = Topology(port=unused_port())
     process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "prod_local.py")], cwd=ROOT, env=topology.env(),
                                start_new_session=True)
