@@ -76,7 +76,9 @@ class CaseCursor(Cursor):
 
 
 class TimelineCursor(Cursor):
-    ordering = "created_at"
+    # Events written in one step share their time (a case's "created" and "routed"): the id keeps them in
+    # the order they were written, as the back office's timeline does, instead of the database's whim.
+    ordering = ("created_at", "id")
 
 
 class CodeCursor(Cursor):
